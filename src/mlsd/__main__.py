@@ -1,0 +1,4 @@
+"""Allow `python -m mlsd`."""
+from .cli import main
+
+main()

@@ -1,0 +1,77 @@
+"""Declared objects remember where they were written and check the types of their fields."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import types
+import typing
+
+from .errors import DesignError, Location
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def caller_location() -> Location:
+    """Return the first file and line on the stack outside mlsd and generated code."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        path = frame.f_code.co_filename
+        inside = path.startswith("<") or os.path.dirname(os.path.abspath(path)) == _PACKAGE_DIR
+        if not inside:
+            return Location(os.path.abspath(path), frame.f_lineno)
+        frame = frame.f_back
+    return Location("<unknown>", 0)
+
+
+def describe(hint) -> str:
+    """Return a type hint in words, for error messages."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(describe(a) for a in args if a is not type(None))
+    if origin is list:
+        return f"a list of {describe(args[0])}"
+    if origin is dict:
+        return f"a dict of {describe(args[0])} to {describe(args[1])}"
+    if hint is float:
+        return "a number"
+    if hint is str:
+        return "text"
+    return f"a {getattr(hint, '__name__', hint)}"
+
+
+def conforms(value, hint) -> bool:
+    """Return whether value fits the type hint (str, numbers, list, dict, classes, unions)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(conforms(value, a) for a in args)
+    if origin is list:
+        return isinstance(value, list) and all(conforms(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(
+            conforms(k, args[0]) and conforms(v, args[1]) for k, v in value.items())
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is type(None):
+        return value is None
+    return isinstance(value, hint)
+
+
+class Declared:
+    """Base of every declared object: records its location and validates its fields."""
+
+    location: Location
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "location", caller_location())
+        hints = typing.get_type_hints(type(self))
+        for f in dataclasses.fields(self):
+            if f.init and not conforms(getattr(self, f.name), hints[f.name]):
+                raise self.error(
+                    f"field '{f.name}' should be {describe(hints[f.name])}, "
+                    f"got {type(getattr(self, f.name)).__name__}: fix its value")
+
+    def error(self, message: str) -> DesignError:
+        """Return a DesignError located where this object was declared."""
+        return DesignError(f"{type(self).__name__}: {message}", self.location)
+

@@ -1,0 +1,150 @@
+"""Check a design against the framework: what each stage still lacks, with file and line."""
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from .drawing import draw
+from .errors import Location, MlsdError, display_path
+from .framework import DIAGRAM_STAGES
+from .model import CaseStudy, Section
+
+FULL_DEPTH_WORDS = 2000
+NON_FUNCTIONAL = ("scalability", "latency", "throughput", "privacy", "cost")
+STAGE_CLASSES = {
+    "requirements": "Requirements", "framing": "Framing", "data": "DataPreparation",
+    "model": "ModelDevelopment", "evaluation": "Evaluation", "serving": "Serving",
+    "monitoring": "Monitoring",
+}
+
+# stage id -> (field, minimum count, what the field holds)
+RULES: dict[str, list[tuple[str, int, str]]] = {
+    "requirements": [("objective", 1, "business objective"),
+                     ("questions", 3, "clarifying questions with assumed answers"),
+                     ("functional", 1, "functional requirements")],
+    "framing": [("ml_objective", 1, "ML objective"), ("input", 1, "system input"),
+                ("output", 1, "system output"), ("category", 1, "ML category"),
+                ("alternatives", 1, "alternative framings considered")],
+    "data": [("sources", 1, "data sources"), ("labels", 1, "account of how labels are obtained"),
+             ("features", 1, "features"), ("pipeline", 1, "data pipeline steps"),
+             ("privacy", 1, "privacy notes"), ("bias", 1, "bias notes")],
+    "model": [("baseline", 1, "baseline"), ("candidates", 2, "candidate models"),
+              ("choice", 1, "model choice"), ("loss", 1, "loss"),
+              ("training_data", 1, "account of how the training set is built")],
+    "evaluation": [("offline", 2, "offline metrics"), ("online", 2, "online metrics"),
+                   ("gap", 1, "account of why offline and online results can disagree"),
+                   ("experiments", 1, "plan to test online (A/B, interleaving, off-policy)")],
+    "serving": [("pipelines", 1, "prediction pipelines"),
+                ("latency_budget", 1, "latency budget per step"),
+                ("placement", 1, "account of where the model runs"),
+                ("compression", 1, "compression plan"), ("rollout", 1, "rollout plan")],
+    "monitoring": [("operational", 1, "operational signals"), ("ml_signals", 1, "ML signals"),
+                   ("alerts", 1, "alerts"), ("retraining", 1, "retraining trigger"),
+                   ("failure_modes", 1, "failure modes")],
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something a design lacks, located where the author should add it."""
+
+    location: Location
+    stage: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.stage}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"path": display_path(self.location.path), "line": self.location.line,
+                "stage": self.stage, "message": self.message}
+
+
+def check_case(case: CaseStudy, strict: bool = False) -> list[Problem]:
+    """Return every problem of a design, stage by stage, then its diagrams."""
+    problems: list[Problem] = []
+    for stage, section in case.sections():
+        if section is None:
+            problems.append(Problem(case.location, stage.id,
+                                    f"stage missing: add {stage.id}={STAGE_CLASSES[stage.id]}(...)"))
+        else:
+            problems += [Problem(section.location, stage.id, m) for m in section_problems(section)]
+    problems += diagram_problems(case)
+    if strict and (words := word_count(case)) < FULL_DEPTH_WORDS:
+        problems.append(Problem(case.location, "depth",
+                                f"{words} words; a full case study has {FULL_DEPTH_WORDS}+"))
+    return problems
+
+
+def section_problems(section: Section) -> list[str]:
+    """Return what one stage section lacks, in the order of its fields."""
+    found = []
+    for name, minimum, what in RULES[section.stage_id]:
+        count = len(getattr(section, name))
+        if count < minimum:
+            found.append(f"no {what}" if count == 0
+                         else f"only {count} {what}: add at least {minimum}")
+    found += [f"'{name}' still says TODO: replace it with your answer"
+              for name, text in _texts(section) if "TODO" in text]
+    if section.stage_id == "requirements":
+        found += _requirements_problems(section)
+    return found
+
+
+def _requirements_problems(section) -> list[str]:
+    missing = [k for k in NON_FUNCTIONAL if k not in {n.lower() for n in section.non_functional}]
+    found = [f"non-functional requirements miss {', '.join(missing)}"] if missing else []
+    if section.scale is None:
+        found.append("no scale assumptions: add scale=Scale(...)")
+    return found
+
+
+def diagram_problems(case: CaseStudy) -> list[Problem]:
+    """Return problems of the diagrams: too few, failing to draw, or lacking stage clusters."""
+    if len(case.diagrams) < 2:
+        return [Problem(case.location, "diagrams",
+                        f"{len(case.diagrams)} diagram(s): add at least 2 with @case.diagram "
+                        f"(the architecture and one model or pipeline view)")]
+    problems = []
+    for index, spec in enumerate(case.diagrams):
+        try:
+            drawing = draw(spec)
+        except MlsdError as exc:
+            problems.append(Problem(exc.location or spec.location, "diagrams", exc.message))
+            continue
+        used = {s.id for s in drawing.stages}
+        missing = [s for s in DIAGRAM_STAGES if s not in used]
+        if index == 0 and missing:
+            problems.append(Problem(spec.location, "diagrams",
+                                    f"the architecture diagram has no cluster for "
+                                    f"{', '.join(missing)}: wrap those nodes in stage(...)"))
+    return problems
+
+
+def _texts(obj, prefix: str = ""):
+    """Yield (field path, text) for every string inside a declared object."""
+    if isinstance(obj, str):
+        yield prefix, obj
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from _texts(key, prefix)
+            yield from _texts(value, prefix)
+    elif isinstance(obj, (list, tuple)):
+        for value in obj:
+            yield from _texts(value, prefix)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            if f.init:
+                yield from _texts(getattr(obj, f.name), prefix or f.name)
+
+
+def word_count(case: CaseStudy) -> int:
+    """Return the number of words in a design's write-up."""
+    return sum(len(re.findall(r"\w+", text)) for _, text in _texts(case))
+
+
+def stage_coverage(case: CaseStudy) -> dict[str, bool]:
+    """Return {stage id: whether that stage is present and complete}."""
+    return {s.id: sec is not None and not section_problems(sec) for s, sec in case.sections()}
+

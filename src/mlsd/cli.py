@@ -1,0 +1,133 @@
+"""The command line: each command parses its flags and calls one function of mlsd."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings, load_settings
+
+FORMAT_CHOICES = ("svg", "png", "dot", "md", "html", "json")
+
+
+def _settings(designs: Path | None = None, out: Path | None = None) -> Settings:
+    settings = load_settings()
+    if designs:
+        settings.designs = designs
+    if out:
+        settings.output = out
+    return settings
+
+
+def _formats(value: str | None, settings: Settings) -> tuple[str, ...]:
+    from .build import DEFAULT_FORMATS
+    if not value:
+        return tuple(settings.formats) or DEFAULT_FORMATS
+    chosen = tuple(f.strip().lower() for f in value.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMAT_CHOICES]
+    if unknown:
+        raise click.BadParameter(f"unknown format {', '.join(unknown)}: "
+                                 f"choose from {','.join(FORMAT_CHOICES)}", param_hint="--format")
+    return chosen
+
+
+designs_option = click.option(
+    "--designs", type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of design modules [default: designs/, or [tool.mlsd] designs].")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mlsd")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def main(quiet: bool) -> None:
+    """ML system designs as code: diagrams, write-ups and handouts from Python modules."""
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
+                        format="%(message)s", stream=sys.stderr)
+
+
+@main.command("list")
+@designs_option
+@json_option
+def list_command(designs: Path | None, as_json: bool) -> None:
+    """List the designs with their stage coverage and size."""
+    from .check import stage_coverage, word_count
+    from .loader import load_all
+
+    loaded = load_all(_settings(designs).designs)
+    rows = [{"slug": i.case.slug, "title": i.case.title, "path": str(i.path),
+             "diagrams": [d.title for d in i.case.diagrams], "stages": stage_coverage(i.case),
+             "words": word_count(i.case)} for i in loaded if i.case]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    for row in [] if as_json else rows:
+        done = sum(row["stages"].values())
+        click.echo(f"{row['slug']:<24} {done}/7 stages  {len(row['diagrams'])} diagrams  "
+                   f"{row['words']:>5} words  {row['title']}")
+    _fail_on([i.error for i in loaded if i.error])
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@designs_option
+@json_option
+@click.option("--strict", is_flag=True, help="Also require full depth (2,000+ words).")
+def check(slugs: tuple[str, ...], designs: Path | None, as_json: bool, strict: bool) -> None:
+    """Say what each design still lacks, stage by stage (exit 1 when anything does)."""
+    from .check import Problem, check_case
+    from .loader import load_all
+
+    loaded = load_all(_settings(designs).designs, slugs)
+    problems: list[Problem] = []
+    for item in loaded:
+        if item.error:
+            problems.append(Problem(item.error.location or _nowhere(item.path), "load",
+                                    item.error.message))
+        else:
+            problems += check_case(item.case, strict=strict)
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        if not problems:
+            click.echo(f"{len(loaded)} designs checked: every stage is complete.")
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@designs_option
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Output folder [default: output/, or [tool.mlsd] output].")
+@click.option("--format", "formats", metavar="LIST",
+              help=f"Comma-separated formats from {','.join(FORMAT_CHOICES)} "
+                   f"[default: all but dot].")
+@click.option("--jobs", type=click.IntRange(min=1), help="Parallel Graphviz runs [default: cores].")
+def build(slugs, designs, out, formats, jobs) -> None:
+    """Render diagrams and write-ups for every design (or the SLUGS named) into output/."""
+    from .build import build as run_build
+
+    settings = _settings(designs, out)
+    result = run_build(settings.designs, settings.output, slugs=slugs,
+                       formats=_formats(formats, settings), templates=settings.templates,
+                       jobs=jobs)
+    click.echo(f"Built {len(result.cases)} designs into {settings.output} "
+               f"({len(result.written)} files changed).", err=True)
+    _fail_on(result.errors)
+
+
+def _fail_on(errors) -> None:
+    """Print each error on one line and exit 1 when there are any."""
+    for error in errors:
+        click.echo(str(error), err=True)
+    if errors:
+        sys.exit(1)
+
+
+def _nowhere(path: Path):
+    from .errors import Location
+    return Location(str(path), 1)

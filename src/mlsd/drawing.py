@@ -1,0 +1,179 @@
+"""Draw a registered diagram into DOT source: stage clusters, a legend, wrapped labels.
+
+`diagrams` renders and writes files when its context closes and picks random node ids; the
+Canvas here records what is drawn instead, and `stable_ids` makes the source deterministic.
+"""
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+import traceback
+from dataclasses import dataclass, field
+
+from diagrams import Cluster, Diagram, getdiagram, setdiagram
+
+from .errors import DesignError, Location
+from .framework import Stage, get_stage
+from .model import DiagramSpec
+
+LABEL_WIDTH = 16  # characters per line under an icon
+FONT = "DejaVu Sans"
+GRAPH_ATTR = {
+    "pad": "0.3", "nodesep": "0.55", "ranksep": "0.9", "splines": "spline",
+    "fontname": FONT, "fontsize": "13", "labelloc": "b", "labeljust": "l",
+    "newrank": "true", "compound": "true",
+}
+NODE_ATTR = {"fontname": FONT, "fontsize": "12", "width": "1.5"}
+EDGE_ATTR = {"fontname": FONT, "fontsize": "11", "color": "#6C757D", "arrowsize": "0.8"}
+_UUID_RE = re.compile(r"\b[0-9a-f]{32}\b")
+
+
+@dataclass
+class Drawing:
+    """What a diagram function drew: its DOT source and a record for the text description."""
+
+    title: str
+    source: str
+    stages: list[Stage] = field(default_factory=list)
+    nodes: list[tuple[str, Stage | None]] = field(default_factory=list)
+    edges: list[tuple[str, str]] = field(default_factory=list)
+
+    def description(self) -> str:
+        """Return the diagram in words, for screen readers and alt text."""
+        parts = [f"{self.title}."]
+        for stage in self.stages:
+            names = [n for n, s in self.nodes if s is stage]
+            parts.append(f"Stage {stage.number}, {stage.title}: {', '.join(names)}.")
+        loose = [n for n, s in self.nodes if s is None]
+        if loose:
+            parts.append(f"Outside the stages: {', '.join(loose)}.")
+        if self.edges:
+            parts.append("Flows: " + "; ".join(f"{a} to {b}" for a, b in self.edges) + ".")
+        return " ".join(parts)
+
+
+def wrap_label(label: str, width: int = LABEL_WIDTH) -> str:
+    """Return label wrapped to lines of at most width characters, keeping its own breaks."""
+    lines = []
+    for line in label.split("\n"):
+        lines.extend(textwrap.wrap(line, width, break_on_hyphens=False) or [""])
+    return "\n".join(lines)
+
+
+class Canvas(Diagram):
+    """A Diagram that records nodes and edges and never renders, opens or writes anything."""
+
+    def __init__(self, title: str, direction: str):
+        super().__init__(name="", filename="unused", direction=direction, show=False,
+                         graph_attr=GRAPH_ATTR, node_attr=NODE_ATTR, edge_attr=EDGE_ATTR)
+        self.drawing = Drawing(title, "")
+        self.clusters = 0
+
+    def __exit__(self, exc_type, exc_value, tb):
+        setdiagram(None)  # deliberately skip Diagram.__exit__, which renders and writes files
+
+    def node(self, nodeid: str, label: str, **attrs) -> None:
+        super().node(nodeid, **self.prepare_node(label, None, attrs))
+
+    def prepare_node(self, label: str, stage: Stage | None, attrs: dict) -> dict:
+        """Wrap the label, grow an icon node to fit it, record it, and link it to its stage."""
+        wrapped = wrap_label(label)
+        if "image" in attrs:
+            extra = wrapped.count("\n") - label.count("\n")
+            attrs["height"] = f"{float(attrs.get('height', 1.9)) + 0.25 * extra:.2f}"
+        if stage is not None:
+            attrs.setdefault("tooltip", f"{label} (stage {stage.number}: {stage.title})")
+            attrs.setdefault("URL", f"index.html#{stage.anchor}")  # the design's web page
+            attrs.setdefault("target", "_top")
+        self.drawing.nodes.append((" ".join(label.split()), stage))
+        return {"label": wrapped, **attrs}
+
+    def connect(self, node, node2, edge) -> None:
+        self.drawing.edges.append((" ".join(node.label.split()), " ".join(node2.label.split())))
+        super().connect(node, node2, edge)
+
+    def use_stage(self, stage: Stage) -> None:
+        if stage not in self.drawing.stages:
+            self.drawing.stages.append(stage)
+
+    def finish(self) -> Drawing:
+        """Add the legend and return the drawing with deterministic DOT source."""
+        if self.drawing.stages:
+            self.dot.graph_attr["label"] = legend(self.drawing.stages)
+        self.drawing.source = stable_ids(self.dot.source)
+        return self.drawing
+
+
+class StageCluster(Cluster):
+    """A cluster filled in its framework stage's colour; its nodes link to the stage."""
+
+    def __init__(self, stage: Stage, label: str, canvas: Canvas):
+        super().__init__(label, graph_attr={
+            "bgcolor": stage.fill, "pencolor": stage.border, "penwidth": "1.6",
+            "fontcolor": stage.border, "fontname": FONT, "fontsize": "13", "style": "rounded",
+            "margin": "14", "labelloc": "t",
+        })
+        canvas.clusters += 1
+        self.dot.name = f"cluster_{canvas.clusters}"  # labels may repeat; names must not
+        self.stage, self.canvas = stage, canvas
+        canvas.use_stage(stage)
+
+    def node(self, nodeid: str, label: str, **attrs) -> None:
+        super().node(nodeid, **self.canvas.prepare_node(label, self.stage, attrs))
+
+
+def stage(stage_id: str, label: str = "") -> StageCluster:
+    """Open a cluster for a framework stage (data, model, serving, monitoring, ...)."""
+    canvas = getdiagram()
+    if not isinstance(canvas, Canvas):
+        raise DesignError("stage() is only valid inside a function registered with "
+                          "@case.diagram: move it into one")
+    try:
+        found = get_stage(stage_id)
+    except KeyError as exc:
+        raise DesignError(f"stage(): {exc.args[0]}") from None
+    return StageCluster(found, label or found.title, canvas)
+
+
+def legend(stages: list[Stage]) -> str:
+    """Return an HTML-like Graphviz label: one swatch per stage the diagram uses."""
+    cells = "".join(
+        f'<td bgcolor="{s.fill}" color="{s.border}" border="1" cellpadding="5">'
+        f'<font color="{s.border}">{s.number} · {html.escape(s.title)}</font></td>'
+        for s in stages)
+    return (f'<<table border="0" cellspacing="6"><tr><td>Framework stages:</td>'
+            f'{cells}</tr></table>>')
+
+
+def stable_ids(source: str) -> str:
+    """Replace diagrams' random node ids with n1, n2, ... in order of first appearance."""
+    ids: dict[str, str] = {}
+    return _UUID_RE.sub(lambda m: ids.setdefault(m.group(0), f"n{len(ids) + 1}"), source)
+
+
+def draw(spec: DiagramSpec) -> Drawing:
+    """Run a diagram function on a fresh Canvas and return what it drew."""
+    canvas = Canvas(spec.title, spec.direction)
+    try:
+        with canvas:
+            spec.draw()
+    except DesignError as exc:
+        exc.location = exc.location or _failing_line(exc, spec)
+        raise
+    except Exception as exc:
+        raise DesignError(
+            f"diagram '{spec.title}' raised {type(exc).__name__}: {exc}: fix the drawing code",
+            _failing_line(exc, spec)) from exc
+    if not canvas.drawing.nodes and not canvas.drawing.edges:
+        raise DesignError(f"diagram '{spec.title}' draws no nodes: add at least one node",
+                          spec.location)
+    return canvas.finish()
+
+
+def _failing_line(exc: BaseException, spec: DiagramSpec) -> Location:
+    """Return the deepest line of the design file in the exception's traceback."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename == spec.location.path:
+            return Location(frame.filename, frame.lineno or 0)
+    return spec.location

@@ -1,0 +1,50 @@
+"""One exception root that click prints as a single line, with a location when there is one."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import click
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """Return path relative to the working directory when it lies below it."""
+    path = os.fspath(path)
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel.startswith("..") else rel
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something was declared: a file and a line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}"
+
+
+class MlsdError(click.ClickException):
+    """An error a user can act on; printed as one line, exit code 1."""
+
+    def __init__(self, message: str, location: Location | None = None):
+        super().__init__(message)
+        self.location = location
+
+    def format_message(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+    def __str__(self) -> str:
+        return self.format_message()
+
+
+class DesignError(MlsdError):
+    """A design module cannot be loaded or declares something invalid."""
+
+
+class RenderError(MlsdError):
+    """Graphviz or a template failed to turn a design into output."""

@@ -1,0 +1,103 @@
+"""Find design modules and import each with importlib; one bad module never stops the rest."""
+from __future__ import annotations
+
+import importlib.util
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DesignError, Location, MlsdError
+from .model import CaseStudy
+
+
+@dataclass
+class Loaded:
+    """The outcome of loading one design file: its case study, or the error that stopped it."""
+
+    path: Path
+    case: CaseStudy | None = None
+    error: MlsdError | None = None
+
+
+def discover(designs_dir: Path) -> list[Path]:
+    """Return the design modules in a folder, sorted; files starting with _ are helpers."""
+    if not designs_dir.is_dir():
+        raise MlsdError(f"designs folder '{designs_dir}' does not exist: "
+                        f"create it or pass --designs DIR")
+    return sorted(p for p in designs_dir.glob("*.py") if not p.name.startswith("_"))
+
+
+def load_all(designs_dir: Path, slugs: tuple[str, ...] = ()) -> list[Loaded]:
+    """Load every design; duplicate slugs and unknown requested slugs become errors."""
+    results = [_load(path) for path in discover(designs_dir)]
+    seen: dict[str, Path] = {}
+    for item in results:
+        if item.case is None:
+            continue
+        first = seen.setdefault(item.case.slug, item.path)
+        if first != item.path:
+            item.error = DesignError(
+                f"slug '{item.case.slug}' is already used by {first.name}: "
+                f"give this design its own slug", item.case.location)
+            item.case = None
+    return _select(results, slugs)
+
+
+def _select(results: list[Loaded], slugs: tuple[str, ...]) -> list[Loaded]:
+    """Keep the requested designs (all when none are named); name slugs that match nothing."""
+    if not slugs:
+        return results
+    known = {r.case.slug for r in results if r.case}
+    unknown = [s for s in slugs if s not in known]
+    if unknown:
+        raise MlsdError(f"no design with slug {', '.join(unknown)}: "
+                        f"'mlsd list' shows the slugs there are")
+    return [r for r in results if r.case and r.case.slug in slugs]
+
+
+def _load(path: Path) -> Loaded:
+    try:
+        return Loaded(path, case=load_design(path))
+    except MlsdError as exc:
+        return Loaded(path, error=exc)
+
+
+def load_design(path: Path) -> CaseStudy:
+    """Import one design module and return the single CaseStudy it defines."""
+    path = path.resolve()
+    module = _import(path)
+    cases = [(name, v) for name, v in vars(module).items() if isinstance(v, CaseStudy)]
+    if not cases:
+        raise DesignError("defines no CaseStudy: assign one to a module-level name such as "
+                          "'case = CaseStudy(...)'", Location(str(path), 1))
+    if len(cases) > 1:
+        names = ", ".join(name for name, _ in cases)
+        raise DesignError(f"defines {len(cases)} CaseStudy objects ({names}): keep one per file",
+                          cases[1][1].location)
+    return cases[0][1]
+
+
+def _import(path: Path):
+    """Execute the module with importlib, turning any failure into a located DesignError."""
+    spec = importlib.util.spec_from_file_location(f"mlsd_design_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except DesignError as exc:
+        raise exc
+    except SyntaxError as exc:
+        what = "is not UTF-8" if "utf-8" in str(exc.msg).lower() else f"syntax error: {exc.msg}"
+        raise DesignError(f"{what}: fix the file and run again",
+                          Location(str(path), exc.lineno or 1)) from None
+    except Exception as exc:
+        raise DesignError(f"{type(exc).__name__}: {exc}: fix the design module",
+                          _line_in(exc, path)) from None
+    return module
+
+
+def _line_in(exc: BaseException, path: Path) -> Location:
+    """Return the deepest line of path in the exception's traceback."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if Path(frame.filename) == path:
+            return Location(str(path), frame.lineno or 1)
+    return Location(str(path), 1)

@@ -1,0 +1,103 @@
+"""Fill the Jinja templates: per design README.md, index.html and design.json; the home page."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from . import __version__
+from .check import word_count
+from .config import bundled
+from .errors import Location, RenderError
+from .framework import STAGES
+from .model import CaseStudy
+from .writeup import stage_views
+
+# CommonMark with raw HTML off: a design's text can format itself but never inject markup.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
+@dataclass(frozen=True)
+class DiagramRef:
+    """A rendered diagram as pages link it."""
+
+    title: str
+    slug: str
+    stage: str
+    description: str
+
+    @property
+    def svg(self) -> str:
+        return f"{self.slug}.svg"
+
+    @property
+    def png(self) -> str:
+        return f"{self.slug}.png"
+
+
+def inline_markdown(value: str) -> Markup:
+    """Render inline Markdown to safe HTML (the input's own HTML is escaped)."""
+    return Markup(_MARKDOWN.renderInline(str(value)))
+
+
+def markdown_cell(value: str) -> str:
+    """Make text safe inside a Markdown table cell."""
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def environment(templates: Path | None = None) -> jinja2.Environment:
+    """Return the Jinja environment: a user's templates shadow the built-in ones file by file."""
+    folders = [str(templates)] if templates else []
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders + [str(bundled("templates"))]),
+        autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters.update(md=inline_markdown, cell=markdown_cell)
+    env.globals.update(stages=STAGES, version=__version__)
+    return env
+
+
+def render(env: jinja2.Environment, name: str, **context) -> str:
+    """Render one template, turning template errors into a located one-line error."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"template error: {exc.message}: fix the template",
+                          Location(exc.filename or name, exc.lineno or 0)) from None
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template '{name}' failed: {exc}: fix the template") from None
+
+
+def design_context(case: CaseStudy, diagrams: list[DiagramRef]) -> dict:
+    """Return what every per-design template receives."""
+    return {
+        "case": case, "views": stage_views(case), "diagrams": diagrams,
+        "overview": [d for d in diagrams if not d.stage],
+        "estimates": case.scale.estimates() if case.scale else [],
+        "words": word_count(case), "source": Path(case.location.path).name,
+    }
+
+
+def design_json(case: CaseStudy, diagrams: list[DiagramRef]) -> str:
+    """Return the declared model as JSON: stages, derived estimates and diagram files."""
+    data = {
+        "slug": case.slug, "title": case.title, "summary": case.summary, "prompt": case.prompt,
+        "source": Path(case.location.path).name,
+        "stages": {s.id: _plain(sec) for s, sec in case.sections()},
+        "estimates": [dataclasses.asdict(e) for e in (case.scale.estimates() if case.scale else [])],
+        "diagrams": [{"title": d.title, "stage": d.stage or None, "svg": d.svg, "png": d.png}
+                     for d in diagrams],
+        "words": word_count(case),
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _plain(section):
+    return None if section is None else dataclasses.asdict(section)
