@@ -44,15 +44,21 @@ def load_all(designs_dir: Path, slugs: tuple[str, ...] = ()) -> list[Loaded]:
 
 
 def _select(results: list[Loaded], slugs: tuple[str, ...]) -> list[Loaded]:
-    """Keep the requested designs (all when none are named); name slugs that match nothing."""
+    """Keep the requested designs (all when none are named); name slugs that match nothing.
+
+    A requested design that failed to load is kept by its file name (visual_search.py for
+    visual-search), so its own error is shown rather than "no design with slug".
+    """
     if not slugs:
         return results
-    known = {r.case.slug for r in results if r.case}
-    unknown = [s for s in slugs if s not in known]
+    chosen = [r for r in results
+              if (r.case.slug if r.case else r.path.stem.replace("_", "-")) in slugs]
+    found = {r.case.slug if r.case else r.path.stem.replace("_", "-") for r in chosen}
+    unknown = [s for s in slugs if s not in found]
     if unknown:
         raise MlsdError(f"no design with slug {', '.join(unknown)}: "
                         f"'mlsd list' shows the slugs there are")
-    return [r for r in results if r.case and r.case.slug in slugs]
+    return chosen
 
 
 def _load(path: Path) -> Loaded:
