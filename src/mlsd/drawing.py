@@ -26,7 +26,7 @@ GRAPH_ATTR = {
 }
 NODE_ATTR = {"fontname": FONT, "fontsize": "12", "width": "1.5"}
 EDGE_ATTR = {"fontname": FONT, "fontsize": "11", "color": "#6C757D", "arrowsize": "0.8"}
-_UUID_RE = re.compile(r"\b[0-9a-f]{32}\b")
+_UUID_RE = re.compile(r'"?\b([0-9a-f]{32})\b"?')  # graphviz quotes ids that start with a digit
 
 
 @dataclass
@@ -149,7 +149,7 @@ def legend(stages: list[Stage]) -> str:
 def stable_ids(source: str) -> str:
     """Replace diagrams' random node ids with n1, n2, ... in order of first appearance."""
     ids: dict[str, str] = {}
-    return _UUID_RE.sub(lambda m: ids.setdefault(m.group(0), f"n{len(ids) + 1}"), source)
+    return _UUID_RE.sub(lambda m: ids.setdefault(m.group(1), f"n{len(ids) + 1}"), source)
 
 
 def draw(spec: DiagramSpec) -> Drawing:

@@ -30,6 +30,24 @@ def _trim(value: float) -> str:
     return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
+# field -> (label in write-ups, unit)
+LABELS = {
+    "daily_active_users": ("Daily active users", ""),
+    "requests_per_user": ("Requests per user per day", ""),
+    "peak_to_average": ("Peak-to-average traffic ratio", ""),
+    "items": ("Items in the catalogue or index", ""),
+    "embedding_dim": ("Embedding dimensions", ""),
+    "bytes_per_dim": ("Bytes per dimension", ""),
+    "compressed_bytes_per_item": ("Compressed code per item", "B"),
+    "log_bytes_per_request": ("Logged bytes per request", "B"),
+    "new_items_per_day": ("New items per day", ""),
+    "bytes_per_new_item": ("Stored bytes per new item", "B"),
+    "latency_ms": ("Model latency per request", "ms"),
+    "concurrency_per_replica": ("Requests in flight per replica", ""),
+    "target_utilisation": ("Target replica utilisation", ""),
+}
+
+
 @dataclass(frozen=True)
 class Estimate:
     """One derived figure with the formula that produced it."""
@@ -75,6 +93,16 @@ class Scale(Declared):
             raise self.error("'target_utilisation' must be above 0 and at most 1")
         if self.concurrency_per_replica <= 0:
             raise self.error("'concurrency_per_replica' must be above 0")
+
+    def assumptions(self) -> list[tuple[str, str]]:
+        """Return the assumptions that bear on an estimate, as (label, value) rows."""
+        skip = set()
+        if not (self.items and self.embedding_dim):
+            skip |= {"bytes_per_dim", "compressed_bytes_per_item"}
+        if not self.latency_ms:
+            skip |= {"concurrency_per_replica", "target_utilisation"}
+        return [(label, human(getattr(self, name), unit)) for name, (label, unit) in LABELS.items()
+                if name not in skip and getattr(self, name)]
 
     @property
     def average_qps(self) -> float:

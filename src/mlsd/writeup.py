@@ -49,15 +49,6 @@ def table(title: str, header: tuple[str, ...], rows: list[tuple]) -> list[Block]
     return [Block("table", title, header=header, rows=rows)] if rows else []
 
 
-def scale_rows(scale: Scale) -> list[tuple[str, str]]:
-    """Return the declared assumptions that are set, as (name, value) rows."""
-    rows = []
-    for name, value in vars(scale).items():
-        if isinstance(value, (int, float)) and value:
-            rows.append((name.replace("_", " ").capitalize(), human(value)))
-    return rows
-
-
 def estimate_rows(scale: Scale) -> list[tuple[str, str, str]]:
     return [(e.name, e.text, e.formula) for e in scale.estimates()]
 
@@ -69,7 +60,7 @@ def requirements_blocks(s) -> list[Block]:
               + pairs("Non-functional requirements",
                       {k.replace("_", " ").capitalize(): v for k, v in s.non_functional.items()}))
     if s.scale:
-        blocks += table("Scale assumptions", ("Assumption", "Value"), scale_rows(s.scale))
+        blocks += table("Scale assumptions", ("Assumption", "Value"), s.scale.assumptions())
         blocks += table("Back-of-the-envelope estimates", ("Figure", "Value", "Formula"),
                         estimate_rows(s.scale))
     return blocks

@@ -1,0 +1,146 @@
+"""The command line through click's CliRunner, on designs under tmp_path."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, needs_graphviz, write_design
+from mlsd.cli import main
+
+SPAM = (FIXTURES / "designs" / "spam_filter.py").read_text()
+
+
+@pytest.fixture
+def designs(tmp_path) -> Path:
+    folder = tmp_path / "designs"
+    write_design(folder, "spam_filter.py", SPAM)
+    return folder
+
+
+def test_every_command_and_option_has_help_and_is_in_the_readme(runner):
+    readme = (ROOT / "README.md").read_text()
+    for name, command in main.commands.items():
+        assert command.help, name
+        assert f"mlsd {name}" in readme, f"README does not mention 'mlsd {name}'"
+        for param in command.params:
+            if param.param_type_name == "option":
+                assert param.help, f"{name} {param.name}"
+
+
+def test_list_json(runner, designs):
+    result = runner.invoke(main, ["list", "--json", "--designs", str(designs)])
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.output)
+    assert row["slug"] == "spam-filter" and row["title"] == "Spam filter"
+    assert row["path"] == str(designs / "spam_filter.py")
+    assert row["diagrams"] == ["System architecture", "Model"]
+    assert row["stages"] == dict.fromkeys(
+        ["requirements", "framing", "data", "model", "evaluation", "serving", "monitoring"], True)
+
+
+def test_check_passes(runner, designs):
+    result = runner.invoke(main, ["check", "--designs", str(designs)])
+    assert result.exit_code == 0
+    assert result.output == "1 designs checked: every stage is complete.\n"
+
+
+def test_check_reports_path_line_stage_and_exits_1(runner, designs):
+    body = SPAM.replace('retraining="Daily."', 'retraining=""')
+    path = write_design(designs, "spam_filter.py", body)
+    line = next(i for i, l in enumerate(body.splitlines(), 1) if "monitoring=Monitoring(" in l)
+    result = runner.invoke(main, ["check", "--designs", str(designs)])
+    assert result.exit_code == 1
+    assert result.output == f"{path}:{line}: monitoring: no retraining trigger\n"
+
+
+def test_check_json(runner, designs):
+    write_design(designs, "spam_filter.py", SPAM.replace('loss="Binary cross-entropy."', 'loss=""'))
+    result = runner.invoke(main, ["check", "--json", "--designs", str(designs)])
+    assert result.exit_code == 1
+    [problem] = json.loads(result.output)
+    assert problem["stage"] == "model" and problem["message"] == "no loss"
+
+
+def test_syntax_error_is_one_line_and_others_still_build(runner, designs, tmp_path):
+    write_design(designs, "broken.py", "from mlsd import CaseStudy\ncase = CaseStudy(\n")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", "--designs", str(designs), "--out", str(out),
+                                  "--format", "md,json"])
+    assert result.exit_code == 1
+    errors = [l for l in result.output.splitlines() if "broken.py" in l]
+    assert errors == [f"{designs / 'broken.py'}:2: syntax error: '(' was never closed: "
+                      f"fix the file and run again"]
+    assert (out / "spam-filter" / "README.md").is_file()
+    assert "Traceback" not in result.output
+
+
+def test_import_error_names_the_line(runner, designs):
+    write_design(designs, "broken.py", "import os\nimport not_a_module_anywhere\n")
+    result = runner.invoke(main, ["check", "--designs", str(designs)])
+    assert result.exit_code == 1
+    assert (f"{designs / 'broken.py'}:2: load: ModuleNotFoundError: No module named "
+            f"'not_a_module_anywhere': fix the design module") in result.output.splitlines()
+
+
+def test_duplicate_slug(runner, designs):
+    write_design(designs, "zz_copy.py", SPAM)
+    result = runner.invoke(main, ["check", "--designs", str(designs)])
+    assert result.exit_code == 1
+    line = next(i for i, l in enumerate(SPAM.splitlines(), 1) if "case = CaseStudy(" in l)
+    assert (f"{designs / 'zz_copy.py'}:{line}: load: slug 'spam-filter' is already used by "
+            f"spam_filter.py: give this design its own slug") in result.output.splitlines()
+
+
+def test_unknown_slug(runner, designs):
+    result = runner.invoke(main, ["build", "nope", "--designs", str(designs)])
+    assert result.exit_code == 1
+    assert result.output == ("Error: no design with slug nope: "
+                             "'mlsd list' shows the slugs there are\n")
+
+
+def test_unknown_format(runner, designs):
+    result = runner.invoke(main, ["build", "--designs", str(designs), "--format", "gif"])
+    assert result.exit_code == 2
+    assert "unknown format gif" in result.output
+
+
+@needs_graphviz
+def test_build_writes_the_output_contract(runner, designs, tmp_path):
+    out = tmp_path / "x"
+    result = runner.invoke(main, ["build", "--designs", str(designs), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    folder = out / "spam-filter"
+    assert (out / "index.html").is_file()
+    for name in ("README.md", "index.html", "design.json", "system-architecture.svg",
+                 "system-architecture.png", "model.svg", "model.png"):
+        assert (folder / name).is_file(), name
+    again = runner.invoke(main, ["build", "--designs", str(designs), "--out", str(out)])
+    assert "(0 files changed)" in again.output
+
+
+@needs_graphviz
+def test_build_without_graphviz_is_one_line(runner, designs, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    result = runner.invoke(main, ["build", "--designs", str(designs), "--out", str(tmp_path / "o"),
+                                  "--format", "svg"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "Graphviz is not installed (no 'dot' on PATH): install it with "
+        "'sudo apt-get install graphviz' or 'brew install graphviz'")
+
+
+def test_python_dash_m_works():
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "mlsd", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "Usage:" in done.stdout
+
+
+def test_bundled_designs_are_found_outside_the_repository(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["list", "--json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)) == len(list((ROOT / "designs").glob("[!_]*.py")))

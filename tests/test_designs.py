@@ -1,0 +1,28 @@
+"""Every shipped design covers the seven stages and passes check (parametrised over designs/)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import DESIGNS
+from mlsd.check import check_case, word_count
+from mlsd.framework import STAGES
+from mlsd.loader import load_all, load_design
+
+PATHS = sorted(p for p in DESIGNS.glob("*.py") if not p.name.startswith("_"))
+
+
+def test_ten_case_studies_with_unique_slugs():
+    loaded = load_all(DESIGNS)
+    assert [item.error for item in loaded if item.error] == []
+    assert len({item.case.slug for item in loaded}) == len(loaded)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_design_covers_every_stage_at_full_depth(path):
+    case = load_design(path)
+    assert [stage.id for stage, section in case.sections() if section is None] == []
+    assert [str(p) for p in check_case(case, strict=True)] == []
+    assert word_count(case) >= 2000
+    assert len(case.diagrams) >= 2
+    assert len(case.requirements.questions) >= 3
+    assert {s.id for s in STAGES} == {s.id for s, _ in case.sections()}

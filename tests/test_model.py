@@ -1,0 +1,106 @@
+"""The design model: locations, type validation, slugs and Scale arithmetic."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from mlsd import CaseStudy, Metric, Requirements, Scale
+from mlsd.errors import DesignError
+from mlsd.framework import STAGES
+from mlsd.model import slugify
+from mlsd.scale import human
+
+
+def test_framework_has_seven_stages_that_fill_45_minutes():
+    assert [s.number for s in STAGES] == [1, 2, 3, 4, 5, 6, 7]
+    assert [s.id for s in STAGES] == ["requirements", "framing", "data", "model",
+                                      "evaluation", "serving", "monitoring"]
+    assert sum(s.minutes for s in STAGES) == 45
+
+
+def test_declared_objects_remember_file_and_line():
+    metric = Metric("nDCG", "ranks matter")
+    assert metric.location.path == __file__
+    assert metric.location.line == test_declared_objects_remember_file_and_line.__code__.co_firstlineno + 1
+
+
+def test_wrong_type_names_field_and_location():
+    with pytest.raises(DesignError) as info:
+        Requirements(questions=["not", "a", "dict"])
+    message = str(info.value)
+    assert message.startswith(f"{info.value.location}: Requirements: field 'questions' should be "
+                              "a dict of text to text, got list")
+    assert info.value.location.path == __file__
+
+
+def test_nested_list_items_are_checked():
+    with pytest.raises(DesignError, match="field 'functional' should be a list of text"):
+        Requirements(functional=["ok", 3])
+
+
+def test_bad_slug_suggests_a_good_one():
+    with pytest.raises(DesignError, match="like 'my-great-design'"):
+        CaseStudy(slug="My Great Design", title="t", summary="s")
+
+
+@pytest.mark.parametrize("title, slug", [
+    ("Visual search", "visual-search"), ("  Ads: CTR!  ", "ads-ctr"), ("Ünïcode café", "n-code-caf"),
+])
+def test_slugify(title, slug):
+    assert slugify(title) == slug
+
+
+def test_scale_derives_qps_storage_index_and_replicas():
+    scale = Scale(daily_active_users=100e6, requests_per_user=10, peak_to_average=3,
+                  items=1e9, embedding_dim=256, compressed_bytes_per_item=64,
+                  log_bytes_per_request=500, latency_ms=50, concurrency_per_replica=8,
+                  target_utilisation=0.5)
+    figures = {e.name: e for e in scale.estimates()}
+    assert figures["Average load"].value == pytest.approx(100e6 * 10 / 86_400)
+    assert figures["Peak load"].value == pytest.approx(3 * 100e6 * 10 / 86_400)
+    assert figures["Request logs per year"].value == pytest.approx(100e6 * 10 * 500 * 365)
+    assert figures["Embedding index, raw"].value == 1e9 * 256 * 4
+    assert figures["Embedding index, raw"].text == "1.02 TB"
+    assert figures["Embedding index, compressed"].value == 64e9
+    peak = 3 * 100e6 * 10 / 86_400
+    assert figures["Serving replicas at peak"].value == math.ceil(peak / (8 * 1000 / 50 * 0.5))
+    assert "÷ 86,400 s" in figures["Average load"].formula
+
+
+def test_scale_omits_figures_without_assumptions():
+    names = [e.name for e in Scale(daily_active_users=1e6, requests_per_user=1).estimates()]
+    assert names == ["Average load", "Peak load"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"daily_active_users": -5}, "'daily_active_users' is -5: scale figures cannot be negative"),
+    ({"peak_to_average": 0.5}, "'peak_to_average' must be at least 1"),
+    ({"target_utilisation": 2}, "'target_utilisation' must be above 0 and at most 1"),
+    ({"requests_per_user": "lots"}, "field 'requests_per_user' should be a number, got str"),
+])
+def test_scale_rejects_impossible_numbers(kwargs, message):
+    values = {"daily_active_users": 1e6, "requests_per_user": 2, **kwargs}
+    with pytest.raises(DesignError, match=message):
+        Scale(**values)
+
+
+@pytest.mark.parametrize("value, unit, text", [
+    (999, "", "999"), (1500, "", "1.5 k"), (2.5e6, "QPS", "2.5 M QPS"), (3e9, "", "3 B"),
+    (1.5e12, "B", "1.5 TB"), (12, "B", "12 B"), (0.25, "", "0.25"),
+])
+def test_human_numbers(value, unit, text):
+    assert human(value, unit) == text
+
+
+def test_diagram_titles_must_be_unique():
+    case = CaseStudy(slug="x", title="X", summary="s")
+    case.diagram("Overview")(lambda: None)
+    with pytest.raises(DesignError, match="two diagrams are titled 'Overview'"):
+        case.diagram("Overview")(lambda: None)
+
+
+def test_diagram_stage_must_exist():
+    case = CaseStudy(slug="x", title="X", summary="s")
+    with pytest.raises(DesignError, match="unknown stage 'training'"):
+        case.diagram("Model", stage="training")
