@@ -33,7 +33,7 @@ def built(tmp_path_factory) -> Path:
     if shutil.which("dot") is None:
         pytest.skip("Graphviz 'dot' is not installed")
     out = tmp_path_factory.mktemp("built")
-    result = build(FIXTURES / "designs", out, formats=("svg", "png", "dot", "md", "html", "json"))
+    result = build(FIXTURES / "designs", out, formats=("svg", "png", "dot", "md", "html", "json", "pdf"))
     assert not result.errors, result.errors
     return out
 

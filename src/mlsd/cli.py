@@ -10,7 +10,7 @@ import click
 
 from .config import Settings, load_settings
 
-FORMAT_CHOICES = ("svg", "png", "dot", "md", "html", "json")
+FORMAT_CHOICES = ("svg", "png", "dot", "md", "html", "json", "pdf")
 
 
 def _settings(designs: Path | None = None, out: Path | None = None) -> Settings:
@@ -45,8 +45,9 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON f
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def main(quiet: bool) -> None:
     """ML system designs as code: diagrams, write-ups and handouts from Python modules."""
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
-                        format="%(message)s", stream=sys.stderr)
+    log = logging.getLogger("mlsd")  # only mlsd's own lines: libraries stay quiet
+    log.addHandler(logging.StreamHandler(sys.stderr))
+    log.setLevel(logging.WARNING if quiet else logging.INFO)
 
 
 @main.command("list")
@@ -107,14 +108,16 @@ def check(slugs: tuple[str, ...], designs: Path | None, as_json: bool, strict: b
               help=f"Comma-separated formats from {','.join(FORMAT_CHOICES)} "
                    f"[default: all but dot].")
 @click.option("--jobs", type=click.IntRange(min=1), help="Parallel Graphviz runs [default: cores].")
-def build(slugs, designs, out, formats, jobs) -> None:
+@click.option("--paper", type=click.Choice(["A4", "Letter"], case_sensitive=False),
+              help="Paper size of the PDFs [default: A4, or [tool.mlsd] paper].")
+def build(slugs, designs, out, formats, jobs, paper) -> None:
     """Render diagrams and write-ups for every design (or the SLUGS named) into output/."""
     from .build import build as run_build
 
     settings = _settings(designs, out)
     result = run_build(settings.designs, settings.output, slugs=slugs,
                        formats=_formats(formats, settings), templates=settings.templates,
-                       jobs=jobs)
+                       jobs=jobs, paper=paper or settings.paper)
     click.echo(f"Built {len(result.cases)} designs into {settings.output} "
                f"({len(result.written)} files changed).", err=True)
     _fail_on(result.errors)

@@ -30,6 +30,7 @@ class DiagramRef:
     slug: str
     stage: str
     description: str
+    wide: bool = False  # printed on a landscape page of its own
 
     @property
     def svg(self) -> str:

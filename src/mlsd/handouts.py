@@ -1,0 +1,112 @@
+"""Printable output: a PDF handout per design, the casebook, the cheat sheet and the worksheet.
+
+WeasyPrint lays out HTML with CSS paged media; its fetcher here serves the diagrams from the
+build's in-memory files, so a PDF never reads the disk or the network.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from itertools import accumulate
+
+from . import pages
+from .errors import MlsdError, RenderError
+from .framework import STAGES
+from .scale import human
+
+PAPERS = {"a4": "A4", "letter": "Letter"}
+BASE_URL = "https://mlsd.invalid/"  # a host that never resolves: every URL is answered here
+
+
+def paper_size(value: str) -> str:
+    """Return the CSS name of a paper size, or raise naming the valid ones."""
+    try:
+        return PAPERS[value.strip().lower()]
+    except KeyError:
+        raise MlsdError(f"unknown paper size '{value}': use A4 or Letter") from None
+
+
+def handout_pdfs(contexts: list[dict], env, files: dict[str, bytes], paper: str) -> dict[str, bytes]:
+    """Return a PDF handout per design."""
+    out = {}
+    for ctx in contexts:
+        html = pages.render(env, "handout.html.j2", ctx=ctx, paper=paper)
+        out[f"{ctx['case'].slug}/handout.pdf"] = pdf_bytes(html, files, f"{ctx['case'].slug}/")
+    return out
+
+
+def collection_files(contexts: list[dict], env, files: dict[str, bytes], paper: str) -> dict[str, bytes]:
+    """Return the casebook, the cheat sheet (HTML and PDF) and the worksheet."""
+    out = {}
+    if contexts:
+        html = pages.render(env, "casebook.html.j2", contexts=contexts, paper=paper,
+                            index=technique_index(contexts))
+        out["casebook.pdf"] = pdf_bytes(html, files)
+        cheatsheet = pages.render(env, "cheatsheet.html.j2", paper=paper,
+                                  rows=[cheatsheet_row(c["case"]) for c in contexts])
+        out["cheatsheet.html"] = cheatsheet.encode()
+        out["cheatsheet.pdf"] = pdf_bytes(cheatsheet, files)
+    clock = list(accumulate(s.minutes for s in STAGES))
+    out["worksheet.pdf"] = pdf_bytes(
+        pages.render(env, "worksheet.html.j2", paper=paper, clock=clock), files)
+    return out
+
+
+def pdf_bytes(html: str, files: dict[str, bytes], folder: str = "") -> bytes:
+    """Lay out html as a PDF; relative URLs resolve to files below folder."""
+    import weasyprint  # heavy: imported only when a PDF is made
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class MemoryFetcher(URLFetcher):
+        """Serve the build's own files and data: URIs; refuse everything else."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            key = url.removeprefix(BASE_URL)
+            if key == url or key not in files:
+                raise RenderError(f"a page refers to '{url}', which the build did not make")
+            mime = "image/svg+xml" if key.endswith(".svg") else "image/png"
+            return URLFetcherResponse(url, files[key], {"Content-Type": mime})
+
+    return weasyprint.HTML(string=html, base_url=BASE_URL + folder,
+                           url_fetcher=MemoryFetcher()).write_pdf()
+
+
+def first_sentence(text: str) -> str:
+    """Return the first sentence of text (all of it when it has one sentence)."""
+    match = re.match(r"(.+?[.!?])(?:\s|$)", text.strip(), re.S)
+    return match.group(1) if match else text.strip()
+
+
+def cheatsheet_row(case) -> dict:
+    """Return one design's row of the cheat sheet, read from its declared sections."""
+    req, framing, model = case.requirements, case.framing, case.model
+    evaluation, serving = case.evaluation, case.serving
+    return {
+        "slug": case.slug, "title": case.title,
+        "objective": first_sentence(req.objective) if req else "",
+        "ml_objective": first_sentence(framing.ml_objective) if framing else "",
+        "category": framing.category if framing else "",
+        "choice": first_sentence(model.choice) if model else "",
+        "offline": evaluation.offline[0].name if evaluation and evaluation.offline else "",
+        "online": evaluation.online[0].name if evaluation and evaluation.online else "",
+        "pattern": serving.pattern if serving else "",
+        "peak": f"{human(case.scale.peak_qps)} QPS" if case.scale else "",
+    }
+
+
+def technique_index(contexts: list[dict]) -> list[tuple[str, list]]:
+    """Return the casebook's index: candidate models and metrics, each with where it is used."""
+    techniques, metrics = defaultdict(list), defaultdict(list)
+    for ctx in contexts:
+        case = ctx["case"]
+        place = (case.title, f"{case.slug}-stage-4-model")
+        for candidate in case.model.candidates if case.model else []:
+            techniques[candidate.name].append(place)
+        for metric in (case.evaluation.offline + case.evaluation.online) if case.evaluation else []:
+            if (case.title, f"{case.slug}-stage-5-evaluation") not in metrics[metric.name]:
+                metrics[metric.name].append((case.title, f"{case.slug}-stage-5-evaluation"))
+    def ordered(entries):
+        return sorted(entries.items(), key=lambda item: item[0].lower())
+    return [("Models and techniques", ordered(techniques)), ("Metrics", ordered(metrics))]

@@ -1,0 +1,77 @@
+"""Printable output: PDF text and page counts read with pypdf (never pixels)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import FIXTURES, needs_graphviz
+from mlsd.build import build
+from mlsd.errors import MlsdError
+from mlsd.framework import STAGES
+from mlsd.handouts import first_sentence, paper_size
+
+pytestmark = needs_graphviz
+
+
+def _text(path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_handout_has_every_stage_and_its_diagrams(built):
+    reader = PdfReader(built / "spam-filter" / "handout.pdf")
+    text = _text(built / "spam-filter" / "handout.pdf")
+    for stage in STAGES:
+        assert f"{stage.number}. {stage.title}" in text
+    assert text.count("Framework stages:") == 2  # the legend of each embedded diagram
+    assert 2 <= len(reader.pages) <= 12
+    assert "Page 1 of" in text and "Average load" in text
+
+
+def test_wide_diagram_gets_a_landscape_page(built):
+    first = PdfReader(built / "spam-filter" / "handout.pdf").pages[0]
+    assert first.mediabox.width > first.mediabox.height
+    assert "System architecture" in first.extract_text()
+
+
+def test_casebook_has_cover_contents_with_pages_and_an_index(built):
+    text = _text(built / "casebook.pdf")
+    assert "ML system design casebook" in text
+    assert re.search(r"1\. Spam filter[ .]*\d+", text)
+    assert "Index of techniques and metrics" in text
+    assert "Logistic regression" in text and "PR-AUC" in text
+
+
+def test_cheatsheet_is_one_landscape_page_from_the_declared_model(built):
+    reader = PdfReader(built / "cheatsheet.pdf")
+    assert len(reader.pages) == 1
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height
+    text = reader.pages[0].extract_text()
+    assert "Binary classification" in text and "Recall at 0.1% FPR" not in text and "PR-AUC" in text
+    html = (built / "cheatsheet.html").read_text()
+    assert '<a href="spam-filter/index.html">Spam filter</a>' in html
+
+
+def test_worksheet_lists_the_stages_with_minutes(built):
+    text = _text(built / "worksheet.pdf")
+    for stage in STAGES:
+        assert stage.title in text and f"{stage.minutes} min" in text
+    assert "45:00" in text
+
+
+def test_letter_paper(tmp_path):
+    build(FIXTURES / "designs", tmp_path, formats=("pdf",), paper="letter")
+    page = PdfReader(tmp_path / "worksheet.pdf").pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
+    assert not list(tmp_path.glob("*/*.svg"))  # --format pdf writes only PDFs
+
+
+def test_unknown_paper_is_refused():
+    with pytest.raises(MlsdError, match="unknown paper size 'A5': use A4 or Letter"):
+        paper_size("A5")
+
+
+def test_first_sentence():
+    assert first_sentence("Rank posts. Then more.") == "Rank posts."
+    assert first_sentence("No full stop") == "No full stop"
