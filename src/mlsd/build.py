@@ -1,23 +1,26 @@
 """The build pipeline: load designs, draw, lay out in parallel, fill templates, then write.
 
-Everything is built in memory first; a design that fails is reported and leaves its previous
-output untouched, and every file is written atomically.
+Everything is built in memory first and written atomically, design pages before PDFs so an
+edit shows at once. The manifest lets a build skip what has not changed: an unchanged tree
+imports no design at all, and unchanged diagrams and PDFs are taken from disk.
 """
 from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import handouts, pages
 from .check import word_count
+from .config import bundled
 from .drawing import Drawing, draw
 from .errors import MlsdError
-from .loader import load_all
+from .loader import discover, load_all
+from .manifest import NAME as MANIFEST, Entry, Manifest, build_key, digest, file_digest
 from .model import CaseStudy
-from .output import write_tree
+from .output import remove_files, write_tree
 from .progress import progress
 from .render import DIAGRAM_FORMATS, render_dot
 
@@ -27,89 +30,206 @@ DEFAULT_FORMATS = ("svg", "png", "md", "html", "json", "pdf")
 
 @dataclass
 class BuildResult:
-    """The files a build produced in memory, keyed by path below the output folder."""
+    """What a build produced in memory (keyed by path below the output folder) and did."""
 
     files: dict[str, bytes] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)  # path -> hash of what made it
     errors: list[MlsdError] = field(default_factory=list)
     cases: list[CaseStudy] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    up_to_date: bool = False
 
 
-def build(designs: Path, out: Path, *, slugs: tuple[str, ...] = (), formats=DEFAULT_FORMATS,
-          templates: Path | None = None, jobs: int | None = None, paper: str = "A4",
-          write: bool = True) -> BuildResult:
-    """Build the designs into out (or only in memory when write is False).
+@dataclass
+class Job:
+    """Everything one build needs to know, fixed before any work starts."""
+
+    designs: Path
+    out: Path
+    slugs: tuple[str, ...] = ()
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    templates: Path | None = None
+    jobs: int | None = None
+    paper: str = "A4"
+    force: bool = False
+
+    @property
+    def workers(self) -> int:
+        return self.jobs or os.cpu_count() or 1
+
+
+def build(designs: Path, out: Path, *, write: bool = True, **options) -> BuildResult:
+    """Build the designs into out, or only in memory when write is False.
 
     Naming slugs builds just those designs' folders; the collection pages (home, casebook,
-    cheat sheet, worksheet) are built only in a full build.
+    cheat sheet, worksheet) and the removal of stale files happen only in a full build.
     """
-    loaded = load_all(designs, slugs)
+    job = Job(designs, out, **options)
+    job.paper = handouts.paper_size(job.paper)
+    old = Manifest() if job.force else Manifest.read(out)
+    key = build_key(job.formats, job.paper, [job.templates, bundled("templates")])
+    hashes = {p.name: file_digest(p) for p in discover(designs)}
+    if write and not job.slugs and old.is_current(key, hashes, out):
+        return BuildResult(up_to_date=True)
+    cached = old if old.key == key else Manifest()
+    result = _build_in_memory(job, cached, write)
+    if write:
+        _finish(job, result, old, key, hashes)
+    return result
+
+
+def _build_in_memory(job: Job, cached: Manifest, write: bool) -> BuildResult:
+    """Make every output in memory; with write, design pages land before PDFs start."""
+    loaded = load_all(job.designs, job.slugs)
     result = BuildResult(errors=[item.error for item in loaded if item.error])
-    cases = [item.case for item in loaded if item.case]
-    env = pages.environment(templates)
-    files, contexts = {}, []
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool, \
+    env = pages.environment(job.templates)
+    contexts = _design_outputs(job, [i.case for i in loaded if i.case], cached, env, result)
+    if not job.slugs and result.cases:
+        _add(result, "index.html", _home(result.cases, env))
+    early = set(result.files)
+    if write:
+        result.written += write_tree(job.out, _wanted(result.files, job.formats))
+    if "pdf" in job.formats:
+        _pdf_outputs(job, contexts, cached, env, result)
+    result.files = _wanted(result.files, job.formats)
+    if write:
+        late = {k: v for k, v in result.files.items() if k not in early}
+        result.written += write_tree(job.out, late)
+    return result
+
+
+def _design_outputs(job: Job, cases: list[CaseStudy], cached: Manifest, env,
+                    result: BuildResult) -> list[dict]:
+    """Render each design's diagrams (in parallel) and pages; return their contexts."""
+    wanted = [f for f in job.formats if f in DIAGRAM_FORMATS]
+    if "pdf" in job.formats and "svg" not in wanted:
+        wanted.append("svg")  # handouts embed the SVG even when it is not written
+    contexts = []
+    with ThreadPoolExecutor(max_workers=job.workers) as pool, \
             progress(len(cases), "Built") as advance:
-        pending = [(case, _start(case, formats, pool)) for case in cases]
-        for case, started in pending:
+        started = [(case, _start(job, case, wanted, cached, pool)) for case in cases]
+        for case, diagrams in started:
             try:
-                design_files, context = _design_files(case, started, env)
-                files.update(design_files)
-                contexts.append(context)
+                contexts.append(_design_pages(case, diagrams, env, result))
                 result.cases.append(case)
             except MlsdError as exc:
                 result.errors.append(exc)
             advance(case.slug)
-    if "pdf" in formats:
-        paper = handouts.paper_size(paper)
-        files.update(handouts.handout_pdfs(contexts, env, files, paper))
-        if not slugs:
-            files.update(handouts.collection_files(contexts, env, files, paper))
-    if not slugs and result.cases:
-        files["index.html"] = _home(result.cases, env)
-    result.files = {k: v for k, v in files.items() if SUFFIX_FORMAT[Path(k).suffix] in formats}
-    if write:
-        result.written = write_tree(out, result.files)
-    return result
+    return contexts
 
 
-SUFFIX_FORMAT = {f".{f}": f for f in FORMATS} | {".md": "md"}
-
-
-def _start(case: CaseStudy, formats, pool: ThreadPoolExecutor):
-    """Draw every diagram now and queue its Graphviz layout; return drawings with futures."""
-    wanted = [f for f in formats if f in DIAGRAM_FORMATS]
-    if "pdf" in formats and "svg" not in wanted:
-        wanted.append("svg")  # handouts embed the SVG even when it is not written
-    started: list[tuple[Drawing, Future | None]] = []
+def _start(job: Job, case: CaseStudy, wanted: list[str], cached: Manifest, pool):
+    """Draw each diagram now; take its files from disk when unchanged, else queue dot."""
+    started: list[tuple[Drawing, str, Future | dict]] = []
     try:
         for spec in case.diagrams:
             drawing = draw(spec)
-            future = pool.submit(render_dot, drawing.source, wanted, title=drawing.title,
-                                 description=drawing.description(), name=spec.title) if wanted else None
-            started.append((drawing, future))
+            made_from = digest(drawing.source, drawing.description(), ",".join(wanted))
+            hits = {f: cached.cached(job.out, f"{case.slug}/{spec.slug}.{f}", made_from)
+                    for f in wanted}
+            if any(v is None for v in hits.values()):
+                hits = pool.submit(render_dot, drawing.source, wanted, title=drawing.title,
+                                   description=drawing.description(), name=spec.title)
+            started.append((drawing, made_from, hits))
     except MlsdError as exc:
         return exc
     return started
 
 
-def _design_files(case: CaseStudy, started, env) -> tuple[dict[str, bytes], dict]:
-    """Collect one design's diagrams and filled templates, or raise its first error."""
+def _design_pages(case: CaseStudy, started, env, result: BuildResult) -> dict:
+    """Collect one design's diagrams and fill its templates, or raise its first error."""
     if isinstance(started, MlsdError):
         raise started
-    files: dict[str, bytes] = {}
-    refs = []
-    for spec, (drawing, future) in zip(case.diagrams, started):
-        rendered = future.result() if future else {}
+    files, refs = {}, []
+    for spec, (drawing, made_from, rendered) in zip(case.diagrams, started):
+        rendered = rendered.result() if isinstance(rendered, Future) else rendered
         for fmt, data in rendered.items():
-            files[f"{case.slug}/{spec.slug}.{fmt}"] = data
+            files[f"{case.slug}/{spec.slug}.{fmt}"] = (data, made_from)
         refs.append(pages.DiagramRef(spec.title, spec.slug, spec.stage, drawing.description(),
                                      wide=is_wide(rendered.get("svg", b""))))
     context = pages.design_context(case, refs)
     files[f"{case.slug}/README.md"] = pages.render(env, "readme.md.j2", **context).encode()
     files[f"{case.slug}/index.html"] = pages.render(env, "design.html.j2", **context).encode()
     files[f"{case.slug}/design.json"] = pages.design_json(case, refs).encode()
-    return files, context
+    for rel, value in files.items():
+        _add(result, rel, *(value if isinstance(value, tuple) else (value,)))
+    return context
+
+
+def _pdf_outputs(job: Job, contexts: list[dict], cached: Manifest, env, result: BuildResult):
+    """Lay out the PDFs in a process pool (WeasyPrint is CPU-bound), skipping unchanged ones."""
+    documents = handouts.documents(contexts, env, job.paper, collection=not job.slugs)
+    todo = {}
+    for doc in documents:
+        needed = {k: v for k, v in result.files.items() if k.startswith(doc.folder) and
+                  k.endswith(".svg")}
+        made_from = digest(doc.html, *(f"{k}:{digest(v)}" for k, v in sorted(needed.items())))
+        hit = cached.cached(job.out, doc.path, made_from) if doc.path.endswith(".pdf") else None
+        if doc.path.endswith(".html"):
+            _add(result, doc.path, doc.html.encode())
+        elif hit is not None:
+            _add(result, doc.path, hit, made_from)
+        else:
+            todo[doc.path] = (doc, needed, made_from)
+    if not todo:
+        return
+    # Longest first, so the casebook does not start last.
+    order = sorted(todo.values(), key=lambda t: -len(t[0].html))
+    with ProcessPoolExecutor(max_workers=min(job.workers, len(order))) as pool, \
+            progress(len(order), "Printed") as advance:
+        futures = [(doc, made_from, pool.submit(handouts.pdf_bytes, doc.html, needed, doc.folder))
+                   for doc, needed, made_from in order]
+        for doc, made_from, future in futures:
+            try:
+                _add(result, doc.path, future.result(), made_from)
+            except MlsdError as exc:
+                result.errors.append(exc)
+            advance(doc.path)
+
+
+def _add(result: BuildResult, rel: str, data: bytes, made_from: str = "") -> None:
+    result.files[rel] = data
+    if made_from:
+        result.inputs[rel] = made_from
+
+
+def _wanted(files: dict[str, bytes], formats) -> dict[str, bytes]:
+    """Keep the files of the asked formats (md for README.md, html for pages, ...)."""
+    return {k: v for k, v in files.items() if _format(k) in formats}
+
+
+def _finish(job: Job, result: BuildResult, old: Manifest, key: str, hashes: dict[str, str]):
+    """Record what was built and remove what it replaces: only files mlsd itself wrote."""
+    manifest = Manifest(key, dict(old.designs), {})
+    for case in result.cases:
+        name = Path(case.location.path).name
+        manifest.designs[name] = {"hash": hashes.get(name, ""), "slug": case.slug}
+    gone = {d["slug"] for name, d in old.designs.items() if name not in hashes}
+    manifest.designs = {n: d for n, d in manifest.designs.items() if n in hashes}
+    built = {c.slug for c in result.cases}
+    for rel, entry in old.files.items():
+        folder = rel.split("/")[0] if "/" in rel else ""
+        replaced = folder in gone or (folder in built and _format(rel) in job.formats)
+        if rel not in result.files and not replaced:
+            manifest.files[rel] = entry  # a failed design, or a format not built this time
+    for rel, data in result.files.items():
+        manifest.files[rel] = Entry(result.inputs.get(rel, ""), digest(data))
+    result.removed = remove_files(job.out, sorted(set(old.files) - set(manifest.files)))
+    write_tree(job.out, {MANIFEST: manifest.to_bytes()})
+
+
+def _format(rel: str) -> str:
+    return Path(rel).suffix.lstrip(".")
+
+
+def stale_files(out: Path, result: BuildResult) -> list[str]:
+    """Return the output files that differ from, are missing from or are extra on disk."""
+    old = Manifest.read(out)
+    differ = [rel for rel, data in sorted(result.files.items())
+              if not (out / rel).is_file() or (out / rel).read_bytes() != data]
+    extra = sorted(rel for rel in old.files if rel not in result.files and (out / rel).exists())
+    return differ + extra
 
 
 def is_wide(svg: bytes) -> bool:

@@ -46,8 +46,16 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON f
 def main(quiet: bool) -> None:
     """ML system designs as code: diagrams, write-ups and handouts from Python modules."""
     log = logging.getLogger("mlsd")  # only mlsd's own lines: libraries stay quiet
-    log.addHandler(logging.StreamHandler(sys.stderr))
+    if not any(isinstance(h, _EchoHandler) for h in log.handlers):
+        log.addHandler(_EchoHandler())
     log.setLevel(logging.WARNING if quiet else logging.INFO)
+
+
+class _EchoHandler(logging.Handler):
+    """Log lines to whatever stderr is now (click swaps it in tests and pipes)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
 
 
 @main.command("list")
@@ -107,27 +115,42 @@ def check(slugs: tuple[str, ...], designs: Path | None, as_json: bool, strict: b
 @click.option("--format", "formats", metavar="LIST",
               help=f"Comma-separated formats from {','.join(FORMAT_CHOICES)} "
                    f"[default: all but dot].")
-@click.option("--jobs", type=click.IntRange(min=1), help="Parallel Graphviz runs [default: cores].")
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Parallel Graphviz and PDF workers [default: number of cores].")
 @click.option("--paper", type=click.Choice(["A4", "Letter"], case_sensitive=False),
               help="Paper size of the PDFs [default: A4, or [tool.mlsd] paper].")
-def build(slugs, designs, out, formats, jobs, paper) -> None:
-    """Render diagrams and write-ups for every design (or the SLUGS named) into output/."""
-    from .build import build as run_build
+@click.option("--force", is_flag=True, help="Rebuild everything, ignoring what is up to date.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Build in memory and exit 1 naming each output file that is stale.")
+def build(slugs, designs, out, formats, jobs, paper, force, check_only) -> None:
+    """Render diagrams, pages and PDFs for every design (or the SLUGS named) into output/."""
+    from .build import build as run_build, stale_files
 
     settings = _settings(designs, out)
-    result = run_build(settings.designs, settings.output, slugs=slugs,
+    result = run_build(settings.designs, settings.output, slugs=slugs, write=not check_only,
                        formats=_formats(formats, settings), templates=settings.templates,
-                       jobs=jobs, paper=paper or settings.paper)
-    click.echo(f"Built {len(result.cases)} designs into {settings.output} "
-               f"({len(result.written)} files changed).", err=True)
+                       jobs=jobs, paper=paper or settings.paper, force=force)
+    if check_only:
+        stale = stale_files(settings.output, result)
+        for rel in stale:
+            click.echo(f"{settings.output / rel}: stale: run 'mlsd build' and commit the result")
+        if not stale and not result.errors:
+            click.echo(f"{settings.output} is up to date.", err=True)
+        _fail_on(result.errors, failed=bool(stale))
+    elif result.up_to_date:
+        click.echo(f"{settings.output} is up to date.", err=True)
+    else:
+        click.echo(f"Built {len(result.cases)} designs into {settings.output} "
+                   f"({len(result.written)} files written, {len(result.removed)} removed).",
+                   err=True)
     _fail_on(result.errors)
 
 
-def _fail_on(errors) -> None:
-    """Print each error on one line and exit 1 when there are any."""
+def _fail_on(errors, failed: bool = False) -> None:
+    """Print each error on one line and exit 1 when there are any (or failed is set)."""
     for error in errors:
         click.echo(str(error), err=True)
-    if errors:
+    if errors or failed:
         sys.exit(1)
 
 

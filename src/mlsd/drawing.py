@@ -90,7 +90,9 @@ class Canvas(Diagram):
         return {"label": wrapped, **attrs}
 
     def connect(self, node, node2, edge) -> None:
-        self.drawing.edges.append((" ".join(node.label.split()), " ".join(node2.label.split())))
+        if "invis" not in edge.attrs.get("style", ""):  # layout helpers are not flows
+            self.drawing.edges.append((" ".join(node.label.split()),
+                                       " ".join(node2.label.split())))
         super().connect(node, node2, edge)
 
     def use_stage(self, stage: Stage) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import accumulate
 
 from . import pages
@@ -26,30 +27,33 @@ def paper_size(value: str) -> str:
         raise MlsdError(f"unknown paper size '{value}': use A4 or Letter") from None
 
 
-def handout_pdfs(contexts: list[dict], env, files: dict[str, bytes], paper: str) -> dict[str, bytes]:
-    """Return a PDF handout per design."""
-    out = {}
-    for ctx in contexts:
-        html = pages.render(env, "handout.html.j2", ctx=ctx, paper=paper)
-        out[f"{ctx['case'].slug}/handout.pdf"] = pdf_bytes(html, files, f"{ctx['case'].slug}/")
-    return out
+@dataclass(frozen=True)
+class Document:
+    """A page to print: where it goes, its HTML, and the folder its links are relative to."""
+
+    path: str
+    html: str
+    folder: str = ""
 
 
-def collection_files(contexts: list[dict], env, files: dict[str, bytes], paper: str) -> dict[str, bytes]:
-    """Return the casebook, the cheat sheet (HTML and PDF) and the worksheet."""
-    out = {}
+def documents(contexts: list[dict], env, paper: str, collection: bool) -> list[Document]:
+    """Return the handout of each design and, for a full build, the collection documents."""
+    docs = [Document(f"{c['case'].slug}/handout.pdf",
+                     pages.render(env, "handout.html.j2", ctx=c, paper=paper), f"{c['case'].slug}/")
+            for c in contexts]
+    if not collection:
+        return docs
     if contexts:
-        html = pages.render(env, "casebook.html.j2", contexts=contexts, paper=paper,
-                            index=technique_index(contexts))
-        out["casebook.pdf"] = pdf_bytes(html, files)
         cheatsheet = pages.render(env, "cheatsheet.html.j2", paper=paper,
                                   rows=[cheatsheet_row(c["case"]) for c in contexts])
-        out["cheatsheet.html"] = cheatsheet.encode()
-        out["cheatsheet.pdf"] = pdf_bytes(cheatsheet, files)
+        docs += [Document("casebook.pdf", pages.render(env, "casebook.html.j2", paper=paper,
+                                                      contexts=contexts,
+                                                      index=technique_index(contexts))),
+                 Document("cheatsheet.html", cheatsheet), Document("cheatsheet.pdf", cheatsheet)]
     clock = list(accumulate(s.minutes for s in STAGES))
-    out["worksheet.pdf"] = pdf_bytes(
-        pages.render(env, "worksheet.html.j2", paper=paper, clock=clock), files)
-    return out
+    docs.append(Document("worksheet.pdf",
+                         pages.render(env, "worksheet.html.j2", paper=paper, clock=clock)))
+    return docs
 
 
 def pdf_bytes(html: str, files: dict[str, bytes], folder: str = "") -> bytes:

@@ -32,3 +32,16 @@ def write_atomic(path: Path, data: bytes) -> bool:
 def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
     """Write {relative path: bytes} below root; return the paths whose content changed."""
     return [rel for rel, data in sorted(files.items()) if write_atomic(root / rel, data)]
+
+
+def remove_files(root: Path, paths: list[str]) -> list[str]:
+    """Delete these files below root (ones an earlier build wrote) and any folder left empty."""
+    removed = []
+    for rel in paths:
+        path = root / rel
+        if path.is_file():
+            path.unlink()
+            removed.append(rel)
+            if path.parent != root and not any(path.parent.iterdir()):
+                path.parent.rmdir()
+    return removed

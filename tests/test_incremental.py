@@ -1,0 +1,103 @@
+"""Incremental builds: the manifest skips unchanged work, removes stale files, gates drift."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, needs_graphviz, write_design
+from mlsd.build import build, stale_files
+from mlsd.cli import main
+
+pytestmark = needs_graphviz
+FORMATS = ("svg", "png", "md", "html", "json")
+SPAM = (FIXTURES / "designs" / "spam_filter.py").read_text()
+
+
+@pytest.fixture
+def project(tmp_path) -> tuple[Path, Path]:
+    designs = tmp_path / "designs"
+    write_design(designs, "spam_filter.py", SPAM)
+    out = tmp_path / "out"
+    build(designs, out, formats=FORMATS)
+    return designs, out
+
+
+def _mtimes(out: Path) -> dict[str, int]:
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def test_noop_build_touches_nothing_and_imports_no_design(project, monkeypatch):
+    designs, out = project
+    before = _mtimes(out)
+    monkeypatch.setattr("mlsd.loader.load_all", lambda *a, **k: pytest.fail("imported designs"))
+    result = build(designs, out, formats=FORMATS)
+    assert result.up_to_date and result.written == []
+    assert _mtimes(out) == before
+
+
+def test_edit_rewrites_only_what_changed(project):
+    designs, out = project
+    write_design(designs, "spam_filter.py", SPAM.replace("Rules only", "Hand-written rules"))
+    result = build(designs, out, formats=FORMATS)
+    assert result.written == ["index.html", "spam-filter/README.md", "spam-filter/design.json",
+                              "spam-filter/index.html"]
+
+
+def test_unchanged_diagrams_are_not_laid_out_again(project, monkeypatch):
+    designs, out = project
+    write_design(designs, "spam_filter.py", SPAM.replace("Rules only", "Hand-written rules"))
+    monkeypatch.setattr("mlsd.build.render_dot", lambda *a, **k: pytest.fail("ran dot"))
+    assert not build(designs, out, formats=FORMATS).errors
+
+
+def test_deleted_design_loses_its_output_but_foreign_files_stay(project):
+    designs, out = project
+    (out / "notes.txt").write_text("mine")
+    (out / "spam-filter" / "extra.txt").write_text("mine too")
+    (designs / "spam_filter.py").unlink()
+    result = build(designs, out, formats=FORMATS)
+    assert "spam-filter/README.md" in result.removed
+    assert (out / "notes.txt").is_file() and (out / "spam-filter" / "extra.txt").is_file()
+    assert not (out / "spam-filter" / "README.md").exists()
+
+
+def test_broken_design_keeps_its_previous_output(project):
+    designs, out = project
+    readme = (out / "spam-filter" / "README.md").read_bytes()
+    write_design(designs, "spam_filter.py", SPAM + "\nthis is not python\n")
+    result = build(designs, out, formats=FORMATS)
+    assert len(result.errors) == 1 and result.removed == []
+    assert (out / "spam-filter" / "README.md").read_bytes() == readme
+
+
+def test_force_rebuilds_everything(project):
+    designs, out = project
+    result = build(designs, out, formats=FORMATS, force=True)
+    assert not result.up_to_date and "spam-filter/system-architecture.svg" in result.files
+
+
+def test_check_names_stale_files(project, runner):
+    designs, out = project
+    (out / "spam-filter" / "index.html").write_text("edited by hand")
+    result = runner.invoke(main, ["build", "--check", "--designs", str(designs), "--out", str(out),
+                                  "--format", ",".join(FORMATS)])
+    assert result.exit_code == 1
+    assert result.stdout == (f"{out / 'spam-filter' / 'index.html'}: stale: "
+                             f"run 'mlsd build' and commit the result\n")
+
+
+def test_check_passes_on_fresh_output_and_writes_nothing(project, runner):
+    designs, out = project
+    before = _mtimes(out)
+    result = runner.invoke(main, ["build", "--check", "--designs", str(designs), "--out", str(out),
+                                  "--format", ",".join(FORMATS)])
+    assert result.exit_code == 0, result.output
+    assert _mtimes(out) == before
+
+
+def test_no_temporary_files_are_left(project):
+    _, out = project
+    assert [p for p in out.rglob("*.tmp")] == []
