@@ -1,0 +1,490 @@
+"""Video search: rank videos on a large video platform for a free-text query."""
+from diagrams import Edge
+from diagrams.aws.storage import S3
+from diagrams.elastic.elasticsearch import Elasticsearch
+from diagrams.onprem.analytics import Flink, Spark
+from diagrams.onprem.client import User
+from diagrams.onprem.compute import Server
+from diagrams.onprem.inmemory import Redis
+from diagrams.onprem.monitoring import Grafana, Prometheus
+from diagrams.onprem.network import Nginx
+from diagrams.onprem.queue import Kafka
+from diagrams.onprem.workflow import Kubeflow
+from diagrams.programming.flowchart import Document, MultipleDocuments, StoredData
+
+from mlsd import (Candidate, CaseStudy, DataPreparation, Evaluation, Feature, Framing, Metric,
+                  ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving, stage)
+from mlsd.nodes import (EmbeddingService, FeatureStore, LabelingQueue, ModelRegistry,
+                        ModelServer, NeuralNetwork, VectorIndex)
+
+case = CaseStudy(
+    slug="video-search",
+    title="Video search system",
+    summary=(
+        "Answer a text query over **3 B** videos by merging lexical and multimodal two-tower "
+        "retrieval, then ranking about 1,000 candidates with a multi-task model for clicks, "
+        "satisfied watches and relevance, within 250 ms."),
+    prompt=(
+        "Design search for a large video-sharing platform. A user types a query such as *how "
+        "to replace a bike chain* and expects a ranked list of relevant videos. The platform "
+        "hosts billions of videos in dozens of languages, and hundreds of hours of video "
+        "arrive every minute."),
+    requirements=Requirements(
+        objective=(
+            "Help viewers find the video they want quickly, so searches become satisfying "
+            "watch sessions and people keep searching here. The business tracks watch time "
+            "that starts from search and the share of searches ending in a *satisfied* "
+            "watch."),
+        questions={
+            "What does a query look like?": (
+                "One to a dozen words in about 80 languages, often misspelled or mixed. "
+                "Voice arrives as text; image queries are out of scope."),
+            "What do we search over?": (
+                "Title, description, tags and channel, but also speech (via recognition), "
+                "on-screen text and frames. Only public, policy-compliant videos."),
+            "Are results personalised?": (
+                "Lightly: relevance first, with language, country and watch history breaking "
+                "ties. Signed-out and incognito users get none."),
+            "How fresh must results be?": (
+                "Findable by title within 10 minutes of upload and by speech within hours; "
+                "news queries need minutes."),
+            "Is there labelled data?": (
+                "Years of search logs with clicks and watch time, and raters who grade about "
+                "50 k query-video pairs a week."),
+        },
+        functional=[
+            "Return 20 ranked videos per page for a text query, with date, duration and "
+            "type filters.",
+            "Correct spelling, detect language and expand queries before retrieval.",
+            "Match what is said and shown in a video, not only its metadata.",
+            "Index uploads within minutes; remove takedowns within a minute.",
+            "Apply safe search and raise authoritative sources on sensitive topics.",
+            "Log queries, impressions, clicks and watches with model versions.",
+        ],
+        non_functional={
+            "scalability": (
+                "3 B videos plus about 4 M a day, in a lexical and an embedding index that "
+                "both shard horizontally."),
+            "latency": "Server-side p95 under 250 ms, p99 under 400 ms.",
+            "throughput": (
+                "About 18.5 k QPS on average and 46 k at peak (see the estimates); a result "
+                "cache absorbs much of the head."),
+            "privacy": (
+                "Search history is sensitive (health, politics). It sits under a "
+                "pseudonymous id, honours deletion and pause, and never personalises for "
+                "children or incognito sessions."),
+            "cost": (
+                "GPU work at upload (speech recognition, frame embeddings for 4 M videos a "
+                "day) and the ranking fleet dominate; caching, index tiering and distilled "
+                "models contain both."),
+        },
+        scale=Scale(daily_active_users=800e6, requests_per_user=2, peak_to_average=2.5,
+                    items=3e9, embedding_dim=256, compressed_bytes_per_item=64,
+                    log_bytes_per_request=3000, new_items_per_day=4e6,
+                    bytes_per_new_item=700e3, latency_ms=30, concurrency_per_replica=16),
+        notes=(
+            "New content counts only what search adds per video (about 700 kB of keyframes, "
+            "transcript and embeddings), not the video files. Logs are 3 kB per query "
+            "because they carry the ranking features of the 20 impressions, so training "
+            "sees exactly what serving saw. Replicas are for the ranker (30 ms per query's "
+            "candidates, 16 in flight) and ignore the cache, so they are a ceiling."),
+    ),
+    framing=Framing(
+        ml_objective=(
+            "Predict, for a query and a video, the probability of a *satisfied watch*: a "
+            "click followed by at least 30 seconds or 40% of the video without a quick "
+            "return. Rank by a blend of that and a predicted relevance grade. The proxy is "
+            "plentiful and tied to the goal, but diverges for clickbait, for long videos "
+            "(hence the fractional threshold), for quick-answer queries, and wherever "
+            "popularity beats relevance, which is why a rater-trained relevance head sits "
+            "beside the engagement heads."),
+        input=(
+            "Query string, language, country, device, safe-search setting, filters and, when "
+            "allowed, a summary of recent watches."),
+        output=(
+            "Ranked video ids with scores, 20 per page; the page layer adds thumbnails, "
+            "titles and transcript snippets that show why each video matched."),
+        category=(
+            "Learning to rank in a multi-stage funnel: lexical plus cross-modal retrieval, "
+            "then multi-task pointwise ranking with calibrated heads."),
+        alternatives={
+            "Lexical search only": (
+                "The baseline; fails on vocabulary mismatch, uninformative titles and "
+                "across languages."),
+            "One cross-encoder over every video": (
+                "Most accurate, but 3 B passes per query is impossible; it serves as a "
+                "teacher instead."),
+            "Regress watch time": (
+                "Rewards long videos regardless of whether they answered the query."),
+            "Generative retrieval (a model emits video ids)": (
+                "Hard to keep current with 4 M new videos a day, and unproven at billions of "
+                "documents."),
+        },
+        notes=(
+            "Long-term retention is the real goal but too delayed to attribute to one "
+            "ranking; it is an online guardrail, not a training label."),
+    ),
+    data=DataPreparation(
+        sources={
+            "Video metadata": (
+                "Title, description, tags, channel, language, duration, upload time in a "
+                "wide-column store; changes stream through Kafka."),
+            "Derived content": (
+                "Transcripts, OCR text, keyframes and frame, audio and text embeddings in S3, "
+                "keyed by video and extractor version."),
+            "Search logs": (
+                "Queries, impressions with positions and logged features, clicks, watch time "
+                "and refinements; Kafka into hourly Parquet."),
+            "Engagement aggregates": (
+                "Views, likes, completion and query-video click stats in the feature store, "
+                "online and offline."),
+            "Rater judgements": (
+                "Five-grade relevance (vital to spam) with rater and guideline version."),
+        },
+        labels=(
+            "Mostly natural. A click is positive for the click head; a click with 30 s or 40% "
+            "watched and no return within 10 s is positive for the satisfaction head. "
+            "Skipped results above a click are negatives; those below the last click stay "
+            "unlabelled. Labels close 24 hours after the query. A mild random reordering of "
+            "the top five on 0.5% of traffic gives position propensities. Raters supply the "
+            "evaluation set and train a relevance teacher; an LLM grades more pairs, used "
+            "only in languages where it agrees with raters."),
+        features=[
+            Feature("Query text",
+                    "Normalised WordPiece tokens (120 k multilingual vocabulary, max 32) into "
+                    "the query tower, giving a 256-d unit vector."),
+            Feature("Video text",
+                    "Title, tags, description and first 512 transcript tokens with field "
+                    "markers, into the video tower."),
+            Feature("Visual and audio content",
+                    "Frozen 512-d keyframe embeddings, attention-pooled; 128-d audio window "
+                    "embeddings, mean-pooled."),
+            Feature("Lexical match",
+                    "Per-field BM25, query-term coverage and exact-phrase flag, standardised "
+                    "per query."),
+            Feature("Semantic similarity", "Two-tower cosine, in [-1, 1]."),
+            Feature("Query-video engagement",
+                    "28-day click and satisfied rates for this query and video, "
+                    "Beta-smoothed towards the video's overall rates."),
+            Feature("Popularity and quality",
+                    "log views (7 days), like ratio, watch fraction; 20 quantile buckets, "
+                    "8-d embeddings."),
+            Feature("Freshness and newsiness",
+                    "log(1 + hours since upload) and a 0-1 query volume-spike score."),
+            Feature("Language match",
+                    "Query and video language embeddings plus a same-language flag."),
+            Feature("Creator and user",
+                    "log subscribers, authority score, 32-d channel embedding, subscribed "
+                    "flag; mean embedding of the last 50 watches (ranker only)."),
+        ],
+        pipeline=[
+            "Upload events index metadata within minutes, then queue speech recognition, "
+            "OCR and frame sampling on GPUs.",
+            "The video tower embeds finished videos; the job upserts the ANN delta and adds "
+            "the transcript to the lexical index.",
+            "Streaming aggregators refresh engagement stats in the online store every minute.",
+            "Hourly Spark joins impressions with clicks and watches, filters bots and writes "
+            "rows with serving-time features.",
+            "Daily and weekly jobs build ranker sets, two-tower pairs and hard negatives; "
+            "each dataset is validated and versioned.",
+        ],
+        privacy=(
+            "Identifiers such as emails and phone numbers are scrubbed from queries; ids "
+            "rotate every 90 days; queries from fewer than 20 users never enter shared "
+            "vocabularies. Deleted history leaves online features in 24 hours and training "
+            "data at the next snapshot. Logs stay in-region where law requires."),
+        bias=(
+            "Engagement favours what already ranks, so new creators struggle. Speech "
+            "recognition is weaker for low-resource languages and accents, making those "
+            "videos harder to find; the ranker sees transcript confidence, pairs are "
+            "re-sampled per language, and metrics are sliced by language."),
+        notes=(
+            "Features are logged at serving time rather than recomputed: a popularity count "
+            "rebuilt a day later already contains the clicks it should predict."),
+    ),
+    model=ModelDevelopment(
+        baseline=(
+            "BM25 over title, description and tags, ordered by a hand-tuned mix of BM25, log "
+            "views and freshness. Strong on navigational queries, it ships at once and "
+            "seeds the logs."),
+        candidates=[
+            Candidate(
+                "GBDT ranker (LambdaMART)",
+                "Trees over lexical, engagement and freshness features on BM25 results.",
+                pros=["Fast on CPU, easy to debug."],
+                cons=["No semantics beyond hand-made features.",
+                      "What BM25 misses is never ranked."]),
+            Candidate(
+                "Multimodal two-tower retrieval",
+                "Query tower and video tower (text, frames, audio) trained contrastively, "
+                "served from an ANN index.",
+                pros=["Finds videos by meaning and content, across languages.",
+                      "Only the query is embedded at search time."],
+                cons=["Weak on exact names and numbers.",
+                      "A new video tower means re-embedding 3 B videos."]),
+            Candidate(
+                "Multi-task deep ranker",
+                "DCN-v2 cross layers and mixture-of-experts with a gate and tower per task: "
+                "click, satisfied watch, relevance.",
+                pros=["Learns interactions; balances objectives; uses embeddings directly."],
+                cons=["Heads need calibration and blend weights online tuning.",
+                      "Click and satisfaction can conflict."]),
+        ],
+        choice=(
+            "A hybrid funnel: BM25 (500) and two-tower ANN (500) retrieval, then the "
+            "multi-task ranker over the merged ~1,000. A cross-encoder trained on rater and "
+            "LLM grades never serves; it grades logged pairs offline to train the ranker's "
+            "relevance head. Final score: `log P(click) + a·log P(satisfied | click) + "
+            "b·relevance`, with `a`, `b` tuned online and a relevance floor that no "
+            "engagement can override."),
+        loss=(
+            "Two-tower: InfoNCE over 8 k in-batch negatives at temperature 0.05, with "
+            "log-frequency correction and two BM25-mined hard negatives per query. Ranker: "
+            "weighted sum of cross-entropy for click (examined impressions), satisfied watch "
+            "(clicked ones) and the five relevance grades (graded pairs). A shallow position "
+            "tower adds to the click logit in training and is dropped at serving."),
+        training_data=(
+            "The ranker keeps all clicked impressions and 10% of skipped ones (weight 10) "
+            "over 30 days. The two-tower model uses about 4 B (query, satisfied video) pairs "
+            "from 60 days, capped at 1,000 per query so *music* does not drown the tail, "
+            "re-sampled per language. Hard negatives are BM25 results users consistently "
+            "skip. New videos get synthetic pairs (LLM-written queries from transcripts, "
+            "titles as queries). Splits are by time (train to day T, validate T+1, test "
+            "T+2), and rated evaluation queries are excluded from training."),
+        notes=(
+            "Keep frame and audio encoders frozen and their outputs stored, so a new video "
+            "tower re-runs only its trainable layers: a few hundred GPU-hours instead of "
+            "decoding 3 B videos again."),
+    ),
+    evaluation=Evaluation(
+        offline=[
+            Metric("Recall@1000 of retrieval",
+                   "Satisfied or highly rated videos present in the merged candidates, per "
+                   "source; the ranker cannot recover what retrieval misses."),
+            Metric("nDCG@10 on rated queries",
+                   "20 k queries stratified by frequency, language and intent; the first "
+                   "screen shows about ten results."),
+            Metric("Sliced nDCG for tail and non-English queries",
+                   "Averages are dominated by English head queries; the tail is where hybrid "
+                   "retrieval has to prove itself."),
+            Metric("Normalised cross-entropy per head",
+                   "The blend multiplies probabilities, so each head must be calibrated, not "
+                   "only rank well."),
+        ],
+        online=[
+            Metric("Satisfied-search rate",
+                   "Queries followed by a satisfied watch: the primary metric."),
+            Metric("Reformulation and abandonment",
+                   "Queries rewritten within a minute or left without a click: failure."),
+            Metric("Search watch time per searcher",
+                   "Ties search to the business; read with the satisfied rate so long-video "
+                   "bias cannot win alone."),
+        ],
+        gap=(
+            "Logged labels only cover what the old system showed, so a semantic retriever "
+            "surfacing unseen good videos gets no credit. Thumbnails drive clicks but are "
+            "mostly absent offline. Watch time after the click depends on autoplay, which "
+            "another team changes. News queries need videos uploaded after the snapshot, "
+            "and raters judge without the personal context the ranker uses."),
+        experiments=(
+            "Ranking changes are screened by team-draft interleaving, which needs far less "
+            "traffic than A/B. Survivors run user-randomised A/B tests for two weeks: at a "
+            "55% satisfied rate, a 0.3% relative change needs about 1.5 M queries per arm "
+            "before the delta-method correction, which 1% of traffic gives in a day, so "
+            "seasonality sets the duration. The randomised top five support "
+            "inverse-propensity estimates of new rankers before launch. Guardrails: latency, "
+            "zero results, policy violations, creator diversity, and a quarter-long 1% "
+            "holdback."),
+        notes=(
+            "Retrieval changes alter the candidate set, which interleaving handles poorly; "
+            "they go straight to A/B with a metric for satisfied clicks found only by the "
+            "new source."),
+    ),
+    serving=Serving(
+        pipelines=[
+            Pipeline("Online search", "online", [
+                "Gateway checks the result cache (about 25% hits, non-personalised only).",
+                "Query understanding: spelling, language, intent, sensitive-topic flag.",
+                "The distilled query tower embeds the query; head queries use cached vectors.",
+                "BM25 and IVF-PQ retrieval run in parallel, 500 each, with policy filters.",
+                "Features for ~1,000 candidates come from the online store; the ranker "
+                "scores them in one GPU batch.",
+                "Policy step: relevance floor, two videos per channel, authority and "
+                "freshness boosts; top 20 returned and logged.",
+            ]),
+            Pipeline("Video indexing", "streaming", [
+                "Index metadata within minutes of upload.",
+                "Run speech recognition, OCR and encoders on a GPU pool; upsert the vector and "
+                "transcript.",
+                "Apply takedowns to both indexes and the cache within a minute.",
+            ]),
+            Pipeline("Training", "batch", [
+                "Hourly log joins into labelled rows.",
+                "Daily ranker warm-start, validated on rated set and calibration.",
+                "Monthly two-tower retrain, catalogue re-embedding and index rebuild.",
+            ]),
+        ],
+        latency_budget={
+            "Gateway and cache": 10,
+            "Query understanding": 15,
+            "Query embedding": 10,
+            "Parallel retrieval": 60,
+            "Merge": 5,
+            "Feature hydration": 30,
+            "Ranker": 35,
+            "Policy re-rank": 10,
+            "Metadata hydration": 25,
+            "Response": 15,
+            "Headroom": 35,
+        },
+        placement=(
+            "Cloud, multi-region. The lexical index has a hot tier (400 M popular or recent "
+            "videos, about 90% of answers) and a full tier queried only when the hot tier "
+            "falls short. The ANN index is 192 GB of PQ codes: four 48 GB shards, replicated "
+            "for 46 k QPS. Query tower on CPU; ranker on about 145 GPU replicas at peak; "
+            "upload processing on a separate pre-emptible GPU pool."),
+        compression=(
+            "The query tower is distilled from 12 to 4 layers and quantised to INT8 (under "
+            "5 ms on CPU); the 10 M most frequent queries have precomputed vectors. Video "
+            "vectors are product-quantised from 1 kB to 64 bytes. The ranker runs in FP16 "
+            "with hashed, pruned id-embedding tables."),
+        rollout=(
+            "Rankers go through shadow scoring, a 1% single-region canary, then a user-level "
+            "A/B ramp. A two-tower change builds a new index beside the old one; a router "
+            "flag switches index and query tower as a pair, and the old pair stays warm two "
+            "weeks for one-switch rollback."),
+        notes=(
+            "Under overload the system degrades in steps: skip the full lexical tier, halve "
+            "the candidates, fall back to a CPU GBDT ranker, then serve cached and BM25-only "
+            "results."),
+    ),
+    monitoring=Monitoring(
+        operational=[
+            "Latency per stage at p95 and p99, and the slowest shard per query.",
+            "Cache hit rate and share of queries reaching the full lexical tier.",
+            "Upload-to-searchable lag for metadata and transcripts; speech backlog.",
+            "Error and zero-result rates per language and client.",
+        ],
+        ml_signals=[
+            "Query drift: share of unseen queries and language mix against past weeks.",
+            "Per-head calibration by position, language and query type.",
+            "Feature null rates and streaming-aggregate freshness.",
+            "Share of results from each retrieval source.",
+            "Weekly nDCG@10 on freshly rated live queries.",
+        ],
+        alerts=[
+            "Page: p95 above 300 ms for 10 minutes, or zero results doubling.",
+            "Page: a takedown searchable after one minute.",
+            "Ticket: metadata lag over 15 minutes, calibration error over 10% for a day, or "
+            "satisfied-search rate 2% below its seasonal baseline.",
+        ],
+        retraining=(
+            "The ranker warm-starts daily, since trends and new videos move fast, and is "
+            "promoted only if it beats the live model offline. The two-tower model retrains "
+            "monthly, or sooner if the semantic source's share or rated nDCG falls; the "
+            "query tower can retrain more often if kept compatible with current video "
+            "vectors."),
+        failure_modes={
+            "Breaking news, nothing indexed yet": (
+                "Fast-path metadata indexing, freshness boosts for newsy queries, and "
+                "authoritative sources while content is thin."),
+            "Keyword stuffing and clickbait": (
+                "Spam classifier on metadata; satisfaction labels punish quick returns."),
+            "Lexical cluster down": (
+                "Serve from the hot tier, or from ANN and cache alone, flagged in metrics."),
+            "Feature store outage": (
+                "Defaults the ranker was trained to tolerate, or the GBDT fallback."),
+            "Query tower and index out of sync": (
+                "Versioned pairs switched together; a drop in semantic clicks triggers "
+                "rollback."),
+            "Misinformation on sensitive queries": (
+                "Sensitive-topic classifier, authority boosts and stricter relevance floors."),
+        },
+        notes=(
+            "The quiet failure is a feedback loop: training on clicks on what was shown "
+            "narrows results over time. Randomised reordering, fresh-video exploration and "
+            "the rater-based nDCG trend expose it."),
+    ),
+)
+
+
+@case.diagram("System architecture")
+def architecture():
+    user = User("Viewer")
+    with stage("data", "Data"):
+        events = Kafka("Uploads and search logs")
+        lake = S3("Data lake")
+        logjoin = Spark("Log join")
+    with stage("model", "Training"):
+        train = Kubeflow("Two-tower and ranker training")
+        registry = ModelRegistry("Model registry")
+    with stage("serving", "Search serving"):
+        gateway = Nginx("Gateway")
+        cache = Redis("Result cache")
+        query = EmbeddingService("Query understanding")
+        lexical = Elasticsearch("Lexical index")
+        ann = VectorIndex("Video ANN index")
+        features = FeatureStore("Feature store")
+        indexer = Flink("Video indexer")
+        ranker = ModelServer("Multi-task ranker")
+    with stage("monitoring", "Monitoring"):
+        metrics = Prometheus("Metrics")
+        raters = LabelingQueue("Relevance raters")
+        dash = Grafana("Dashboards")
+
+    user >> gateway >> query
+    gateway >> Edge(style="dashed") >> cache
+    query >> lexical >> ranker
+    query >> ann >> ranker
+    features >> ranker
+    events >> indexer
+    indexer >> lexical
+    indexer >> Edge(label="embed") >> ann
+    events >> lake >> logjoin >> train >> registry
+    registry >> Edge(label="deploy", constraint="false") >> ranker
+    ranker >> Edge(style="dashed", label="impressions", constraint="false") >> events
+    ranker >> metrics >> dash
+    raters >> dash
+
+
+@case.diagram("Multimodal two-tower model", stage="model", direction="TB")
+def two_tower():
+    with stage("data", "Query input"):
+        qtext = Document("Query text")
+    with stage("data", "Video content"):
+        vtext = MultipleDocuments("Title, tags, transcript")
+        frames = StoredData("Keyframes")
+        audio = StoredData("Audio windows")
+    with stage("model", "Query tower"):
+        qenc = NeuralNetwork("Multilingual encoder")
+        qvec = EmbeddingService("256-d query vector")
+    with stage("model", "Video tower"):
+        tenc = NeuralNetwork("Text encoder")
+        fenc = NeuralNetwork("Frame encoder, attention pool")
+        aenc = NeuralNetwork("Audio encoder")
+        fuse = NeuralNetwork("Fusion MLP")
+        vvec = EmbeddingService("256-d video vector")
+    with stage("model", "Objective"):
+        loss = NeuralNetwork("InfoNCE, in-batch negatives")
+
+    qtext >> qenc >> Edge(minlen="2") >> qvec
+    vtext >> tenc >> fuse
+    frames >> fenc >> fuse
+    audio >> aenc >> fuse
+    fuse >> vvec
+    qvec >> Edge(label="cosine") >> loss
+    vvec >> loss
+
+
+@case.diagram("Search funnel", stage="serving")
+def funnel():
+    with stage("serving", "One query, 250 ms at p95"):
+        query = EmbeddingService("Query understanding")
+        bm25 = Elasticsearch("BM25: 500")
+        ann = VectorIndex("Two-tower ANN: 500")
+        merged = Server("Merged ~1,000")
+        ranked = ModelServer("Ranker scores 1,000")
+        page = Server("Policy re-rank: top 20")
+    query >> bm25 >> merged
+    query >> ann >> merged
+    merged >> Edge(label="features") >> ranked >> page
