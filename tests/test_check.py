@@ -41,10 +41,10 @@ def test_thin_stage_lists_each_gap_at_its_line(tmp_path):
                         '''        online=[Metric("Report rate", "Spam that got through.")],''')
     body = body.replace('gap="Spammers react to the model, so offline data ages fast."', 'gap=""')
     path = write_design(tmp_path, "spam.py", body)
-    line = _line_of(body, "evaluation=Evaluation(")
     assert [str(p) for p in check_case(load_design(path))] == [
-        f"{path}:{line}: evaluation: only 1 online metrics: add at least 2",
-        f"{path}:{line}: evaluation: no account of why offline and online results can disagree",
+        f"{path}:{_line_of(body, 'online=[')}: evaluation: only 1 of the 2 online metrics needed: add 1 more",
+        f"{path}:{_line_of(body, 'gap=')}: evaluation: no account of why offline and online "
+        f"results can disagree",
     ]
 
 

@@ -50,7 +50,7 @@ def test_check_passes(runner, designs):
 def test_check_reports_path_line_stage_and_exits_1(runner, designs):
     body = SPAM.replace('retraining="Daily."', 'retraining=""')
     path = write_design(designs, "spam_filter.py", body)
-    line = next(i for i, l in enumerate(body.splitlines(), 1) if "monitoring=Monitoring(" in l)
+    line = next(i for i, l in enumerate(body.splitlines(), 1) if 'retraining=""' in l)
     result = runner.invoke(main, ["check", "--designs", str(designs)])
     assert result.exit_code == 1
     assert result.output == f"{path}:{line}: monitoring: no retraining trigger\n"

@@ -35,6 +35,8 @@ def describe(hint) -> str:
         return f"a dict of {describe(args[0])} to {describe(args[1])}"
     if hint is float:
         return "a number"
+    if hint is int:
+        return "a whole number"
     if hint is str:
         return "text"
     return f"a {getattr(hint, '__name__', hint)}"

@@ -1,9 +1,12 @@
 """Check a design against the framework: what each stage still lacks, with file and line."""
 from __future__ import annotations
 
+import ast
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from .drawing import draw
 from .errors import Location, MlsdError, display_path
@@ -63,13 +66,20 @@ class Problem:
 
 def check_case(case: CaseStudy, strict: bool = False) -> list[Problem]:
     """Return every problem of a design, stage by stage, then its diagrams."""
-    problems: list[Problem] = []
+    lines = keyword_lines(case.location)
+    problems = [Problem(Location(case.location.path, lines.get(name, case.location.line)),
+                        "design", f"'{name}' still says TODO: replace it with your answer")
+                for name in ("title", "summary", "prompt") if "TODO" in getattr(case, name)]
     for stage, section in case.sections():
         if section is None:
             problems.append(Problem(case.location, stage.id,
                                     f"stage missing: add {stage.id}={STAGE_CLASSES[stage.id]}(...)"))
         else:
-            problems += [Problem(section.location, stage.id, m) for m in section_problems(section)]
+            fields = keyword_lines(section.location)
+            problems += [Problem(Location(section.location.path,
+                                          fields.get(name, section.location.line)),
+                                 stage.id, message)
+                         for name, message in section_problems(section)]
     problems += diagram_problems(case)
     if strict and (words := word_count(case)) < FULL_DEPTH_WORDS:
         problems.append(Problem(case.location, "depth",
@@ -77,27 +87,50 @@ def check_case(case: CaseStudy, strict: bool = False) -> list[Problem]:
     return problems
 
 
-def section_problems(section: Section) -> list[str]:
-    """Return what one stage section lacks, in the order of its fields."""
+def section_problems(section: Section) -> list[tuple[str, str]]:
+    """Return what one stage section lacks as (field, message), in the order of its fields."""
     found = []
     for name, minimum, what in RULES[section.stage_id]:
-        count = len(getattr(section, name))
+        value = getattr(section, name)
+        count = len(value.strip() if isinstance(value, str) else value)
         if count < minimum:
-            found.append(f"no {what}" if count == 0
-                         else f"only {count} {what}: add at least {minimum}")
-    found += [f"'{name}' still says TODO: replace it with your answer"
-              for name, text in _texts(section) if "TODO" in text]
+            found.append((name, f"no {what}" if count == 0
+                          else f"only {count} of the {minimum} {what} needed: "
+                               f"add {minimum - count} more"))
+    todo = dict.fromkeys(name for name, text in _texts(section) if "TODO" in text)
+    found += [(name, f"'{name}' still says TODO: replace it with your answer") for name in todo]
     if section.stage_id == "requirements":
         found += _requirements_problems(section)
     return found
 
 
-def _requirements_problems(section) -> list[str]:
+def _requirements_problems(section) -> list[tuple[str, str]]:
     missing = [k for k in NON_FUNCTIONAL if k not in {n.lower() for n in section.non_functional}]
-    found = [f"non-functional requirements miss {', '.join(missing)}"] if missing else []
+    found = [("non_functional", f"non-functional requirements miss {', '.join(missing)}")
+             ] if missing else []
     if section.scale is None:
-        found.append("no scale assumptions: add scale=Scale(...)")
+        found.append(("scale", "no scale assumptions: add scale=Scale(...)"))
     return found
+
+
+def keyword_lines(location: Location) -> dict[str, int]:
+    """Return {keyword: line} of the call that starts at location, so problems point at fields."""
+    try:
+        source = Path(location.path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return _keyword_lines(source).get(location.line, {})
+
+
+@functools.lru_cache(maxsize=64)
+def _keyword_lines(source: str) -> dict[int, dict[str, int]]:
+    lines: dict[int, dict[str, int]] = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            for kw in node.keywords:
+                if kw.arg:
+                    lines.setdefault(node.lineno, {}).setdefault(kw.arg, kw.value.lineno)
+    return lines
 
 
 def diagram_problems(case: CaseStudy) -> list[Problem]:

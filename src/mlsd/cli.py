@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .config import Settings, load_settings
+from .errors import display_path
 
 FORMAT_CHOICES = ("svg", "png", "dot", "md", "html", "json", "pdf")
 
@@ -144,6 +145,77 @@ def build(slugs, designs, out, formats, jobs, paper, force, check_only) -> None:
                    f"({len(result.written)} files written, {len(result.removed)} removed).",
                    err=True)
     _fail_on(result.errors)
+
+
+@main.command()
+@click.argument("title")
+@click.option("--slug", help="Slug of the design [default: derived from TITLE].")
+@designs_option
+@click.option("--from", "source", metavar="SLUG", help="Start from a copy of this design.")
+@click.option("--force", is_flag=True, help="Overwrite an existing design module.")
+def new(title, slug, designs, source, force) -> None:
+    """Start a design: every stage stubbed with the framework's prompts, and two diagrams."""
+    from .pages import environment
+    from .scaffold import new_design
+
+    settings = _settings(designs)
+    if not designs and settings.designs.parent != Path.cwd():  # bundled: write here instead
+        settings.designs = Path.cwd() / "designs"
+    settings.designs.mkdir(parents=True, exist_ok=True)
+    path = new_design(title, settings.designs, environment(settings.templates), slug=slug,
+                      source=source, force=force)
+    click.echo(f"Wrote {display_path(path)}: run 'mlsd check' to see what is left to fill.")
+
+
+@main.command()
+@designs_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+def serve(designs, port) -> None:
+    """Serve a live preview: edit a design or template and the open page reloads."""
+    from .serve import serve as run_serve
+
+    run_serve(_settings(designs), port)
+
+
+@main.command()
+@click.argument("slug")
+@designs_option
+def estimate(slug, designs) -> None:
+    """Print a design's scale assumptions and the figures derived from them, with formulas."""
+    from .loader import load_all
+
+    [item] = load_all(_settings(designs).designs, (slug,))
+    if item.error:
+        _fail_on([item.error])
+    scale = item.case.scale
+    if scale is None:
+        raise click.ClickException(f"{slug} declares no Scale: add scale=Scale(...) "
+                                   f"to its Requirements")
+    click.echo(f"{item.case.title}: scale assumptions\n")
+    for label, value in scale.assumptions():
+        click.echo(f"  {label:<34} {value}")
+    click.echo("\nDerived estimates\n")
+    for e in scale.estimates():
+        click.echo(f"  {e.name:<34} {e.text:<14} = {e.formula}")
+
+
+@main.command()
+@click.argument("script", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              show_default=True, help="Folder for the rendered files.")
+@click.option("--format", "formats", metavar="LIST", default="svg,png", show_default=True,
+              help="Comma-separated formats from svg,png,dot.")
+def render(script, out, formats) -> None:
+    """Render a plain `diagrams` script to portable SVG and PNG, without opening a viewer."""
+    from .render import DIAGRAM_FORMATS
+    from .scripts import render_script
+
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    if not chosen or any(f not in DIAGRAM_FORMATS for f in chosen):
+        raise click.BadParameter(f"choose from {','.join(DIAGRAM_FORMATS)}", param_hint="--format")
+    for path in render_script(script, out, chosen):
+        click.echo(f"Wrote {display_path(path)}")
 
 
 def _fail_on(errors, failed: bool = False) -> None:

@@ -11,7 +11,7 @@ import textwrap
 import traceback
 from dataclasses import dataclass, field
 
-from diagrams import Cluster, Diagram, getdiagram, setdiagram
+from diagrams import Cluster, Diagram, Edge, getdiagram, setdiagram
 
 from .errors import DesignError, Location
 from .framework import Stage, get_stage
@@ -24,7 +24,8 @@ GRAPH_ATTR = {
     "fontname": FONT, "fontsize": "13", "labelloc": "b", "labeljust": "l",
     "newrank": "true", "compound": "true",
 }
-NODE_ATTR = {"fontname": FONT, "fontsize": "12", "width": "1.5"}
+# The icon sits at the top of its node and the label below it, so labels never cover icons.
+NODE_ATTR = {"fontname": FONT, "fontsize": "12", "width": "1.5", "imagepos": "tc"}
 EDGE_ATTR = {"fontname": FONT, "fontsize": "11", "color": "#6C757D", "arrowsize": "0.8"}
 _UUID_RE = re.compile(r'"?\b([0-9a-f]{32})\b"?')  # graphviz quotes ids that start with a digit
 
@@ -79,9 +80,9 @@ class Canvas(Diagram):
     def prepare_node(self, label: str, stage: Stage | None, attrs: dict) -> dict:
         """Wrap the label, grow an icon node to fit it, record it, and link it to its stage."""
         wrapped = wrap_label(label)
-        if "image" in attrs:
-            extra = wrapped.count("\n") - label.count("\n")
-            attrs["height"] = f"{float(attrs.get('height', 1.9)) + 0.25 * extra:.2f}"
+        if "image" in attrs:  # room for a 1.5 in icon and two lines; 0.2 in per further line
+            lines = wrapped.count("\n") + 1
+            attrs["height"] = f"{1.9 + 0.2 * max(0, lines - 2):.2f}"
         if stage is not None:
             attrs.setdefault("tooltip", f"{label} (stage {stage.number}: {stage.title})")
             attrs.setdefault("URL", f"index.html#{stage.anchor}")  # the design's web page
@@ -90,10 +91,14 @@ class Canvas(Diagram):
         return {"label": wrapped, **attrs}
 
     def connect(self, node, node2, edge) -> None:
-        if "invis" not in edge.attrs.get("style", ""):  # layout helpers are not flows
+        attrs = {**edge.attrs}
+        if "invis" not in attrs.get("style", ""):  # layout helpers are not flows
             self.drawing.edges.append((" ".join(node.label.split()),
                                        " ".join(node2.label.split())))
-        super().connect(node, node2, edge)
+        for key in ("fontname", "fontsize"):  # diagrams' Edge sets its own; use ours
+            if attrs.get(key) == Edge._default_edge_attrs[key]:
+                attrs[key] = EDGE_ATTR[key]
+        self.dot.edge(node.nodeid, node2.nodeid, **attrs)
 
     def use_stage(self, stage: Stage) -> None:
         if stage not in self.drawing.stages:
@@ -101,6 +106,7 @@ class Canvas(Diagram):
 
     def finish(self) -> Drawing:
         """Add the legend and return the drawing with deterministic DOT source."""
+        self.drawing.stages.sort(key=lambda s: s.number)  # the legend reads in framework order
         if self.drawing.stages:
             self.dot.graph_attr["label"] = legend(self.drawing.stages)
         self.drawing.source = stable_ids(self.dot.source)

@@ -1,0 +1,87 @@
+"""mlsd serve: live rebuilds, the error banner, and confinement to the site folder."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, needs_graphviz, write_design
+from mlsd.config import Settings
+from mlsd.serve import serve
+
+pytestmark = needs_graphviz
+SPAM = (FIXTURES / "designs" / "spam_filter.py").read_text()
+
+
+@pytest.fixture
+def live(tmp_path):
+    """Start a server on a free port over a one-design folder; yield (designs, base URL)."""
+    designs = tmp_path / "designs"
+    write_design(designs, "spam_filter.py", SPAM)
+    ready, stop, port = threading.Event(), threading.Event(), []
+    settings = Settings(designs=designs, output=tmp_path / "unused")
+    thread = threading.Thread(target=serve, args=(settings, 0),
+                              kwargs={"on_ready": lambda p: (port.append(p), ready.set()),
+                                      "stop": stop}, daemon=True)
+    thread.start()
+    assert ready.wait(60)
+    yield designs, f"http://127.0.0.1:{port[0]}"
+    stop.set()
+    thread.join(10)
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()
+
+
+def _status(base: str) -> dict:
+    return json.loads(_get(f"{base}/_mlsd/status"))
+
+
+def _wait_for(condition, seconds: float = 20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if (value := condition()):
+            return value
+        time.sleep(0.1)
+    pytest.fail("the server did not rebuild in time")
+
+
+def test_page_is_served_with_the_reload_script(live):
+    _, base = live
+    page = _get(f"{base}/spam-filter/index.html")
+    assert "<h1>Spam filter</h1>" in page and "/_mlsd/status" in page
+    assert _get(f"{base}/spam-filter/system-architecture.svg").startswith("<?xml")
+
+
+def test_edit_rebuilds_and_a_syntax_error_shows_then_clears(live):
+    designs, base = live
+    before = _status(base)["version"]
+    write_design(designs, "spam_filter.py", SPAM.replace("Spam filter", "Junk mail filter"))
+    _wait_for(lambda: "Junk mail filter" in _get(f"{base}/spam-filter/index.html"))
+    assert _status(base)["version"] > before
+
+    write_design(designs, "spam_filter.py", SPAM + "\ncase = (\n")
+    errors = _wait_for(lambda: _status(base)["errors"])
+    assert "syntax error" in errors[0] and "spam_filter.py" in errors[0]
+    assert "Junk mail filter" in _get(f"{base}/spam-filter/index.html")  # last good page stays
+
+    write_design(designs, "spam_filter.py", SPAM)
+    _wait_for(lambda: not _status(base)["errors"])
+
+
+def test_no_path_traversal(live):
+    _, base = live
+    for path in ("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd"):
+        try:
+            body = _get(base + path)
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 404
+        else:
+            assert "root:" not in body
