@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from mlsd.build import build
+from mlsd.config import Settings
+from mlsd.serve import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -44,3 +47,22 @@ def write_design(folder: Path, name: str, body: str) -> Path:
     path = folder / name
     path.write_text(body, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def live(tmp_path):
+    """Start a server on a free port over a one-design folder; yield (designs, base URL)."""
+    designs = tmp_path / "designs"
+    write_design(designs, "spam_filter.py", (FIXTURES / "designs" / "spam_filter.py").read_text())
+    ready, stop, port = threading.Event(), threading.Event(), []
+    settings = Settings(designs=designs, output=tmp_path / "unused")
+    thread = threading.Thread(target=serve, args=(settings, 0),
+                              kwargs={"on_ready": lambda p: (port.append(p), ready.set()),
+                                      "stop": stop}, daemon=True)
+    thread.start()
+    assert ready.wait(60)
+    yield designs, f"http://127.0.0.1:{port[0]}"
+    stop.set()
+    thread.join(10)
+
+

@@ -10,7 +10,7 @@ from conftest import FIXTURES, needs_graphviz
 from mlsd.build import build
 from mlsd.errors import MlsdError
 from mlsd.framework import STAGES
-from mlsd.handouts import first_sentence, paper_size
+from mlsd.handouts import brief, paper_size
 
 pytestmark = needs_graphviz
 
@@ -48,7 +48,8 @@ def test_cheatsheet_is_one_landscape_page_from_the_declared_model(built):
     assert len(reader.pages) == 1
     assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height
     text = reader.pages[0].extract_text()
-    assert "Binary classification" in text and "Recall at 0.1% FPR" not in text and "PR-AUC" in text
+    assert "Logistic regression" in text and "1.39 k QPS" in text and "PR-AUC" in text
+    assert "Recall at 0.1% FPR" not in text  # only the main metric
     html = (built / "cheatsheet.html").read_text()
     assert '<a href="spam-filter/index.html">Spam filter</a>' in html
 
@@ -72,6 +73,8 @@ def test_unknown_paper_is_refused():
         paper_size("A5")
 
 
-def test_first_sentence():
-    assert first_sentence("Rank posts. Then more.") == "Rank posts."
-    assert first_sentence("No full stop") == "No full stop"
+def test_brief_keeps_whole_sentences_or_words():
+    assert brief("Rank **posts**. Then more.") == "Rank posts. Then more."
+    long = "Grow the graph with connections people accept. " + "Then word " * 20
+    assert brief(long) == "Grow the graph with connections people accept."
+    assert brief("word " * 40, 30) == "word word word word word word…"

@@ -2,37 +2,16 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, needs_graphviz, write_design
-from mlsd.config import Settings
-from mlsd.serve import serve
 
 pytestmark = needs_graphviz
 SPAM = (FIXTURES / "designs" / "spam_filter.py").read_text()
-
-
-@pytest.fixture
-def live(tmp_path):
-    """Start a server on a free port over a one-design folder; yield (designs, base URL)."""
-    designs = tmp_path / "designs"
-    write_design(designs, "spam_filter.py", SPAM)
-    ready, stop, port = threading.Event(), threading.Event(), []
-    settings = Settings(designs=designs, output=tmp_path / "unused")
-    thread = threading.Thread(target=serve, args=(settings, 0),
-                              kwargs={"on_ready": lambda p: (port.append(p), ready.set()),
-                                      "stop": stop}, daemon=True)
-    thread.start()
-    assert ready.wait(60)
-    yield designs, f"http://127.0.0.1:{port[0]}"
-    stop.set()
-    thread.join(10)
 
 
 def _get(url: str) -> str:

@@ -233,9 +233,15 @@ def stale_files(out: Path, result: BuildResult) -> list[str]:
 
 
 def is_wide(svg: bytes) -> bool:
-    """Return whether a diagram is too wide for a portrait page (it gets a landscape one)."""
+    """Return whether a diagram would print too small across a portrait page.
+
+    Such a diagram gets a landscape page; a portrait A4 text block is about 510 pt wide.
+    """
     size = re.search(rb'<svg[^>]* width="([\d.]+)pt" height="([\d.]+)pt"', svg)
-    return bool(size) and float(size.group(1)) > 1.6 * float(size.group(2))
+    if not size:
+        return False
+    width, height = float(size.group(1)), float(size.group(2))
+    return width > 1.4 * height and width > 720
 
 
 def _home(cases: list[CaseStudy], env) -> bytes:

@@ -77,10 +77,14 @@ def pdf_bytes(html: str, files: dict[str, bytes], folder: str = "") -> bytes:
                            url_fetcher=MemoryFetcher()).write_pdf()
 
 
-def first_sentence(text: str) -> str:
-    """Return the first sentence of text (all of it when it has one sentence)."""
-    match = re.match(r"(.+?[.!?])(?:\s|$)", text.strip(), re.S)
-    return match.group(1) if match else text.strip()
+def brief(text: str, limit: int = 110) -> str:
+    """Return text as plain words, cut to whole sentences or words within limit characters."""
+    plain = " ".join(re.sub(r"[*_`]", "", text).split())
+    if len(plain) <= limit:
+        return plain
+    cut = plain[:limit + 1]
+    ends = [m.end() for m in re.finditer(r"[.!?](?=\s)", cut) if m.end() >= 40]
+    return cut[:ends[-1]] if ends else cut.rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def cheatsheet_row(case) -> dict:
@@ -89,10 +93,10 @@ def cheatsheet_row(case) -> dict:
     evaluation, serving = case.evaluation, case.serving
     return {
         "slug": case.slug, "title": case.title,
-        "objective": first_sentence(req.objective) if req else "",
-        "ml_objective": first_sentence(framing.ml_objective) if framing else "",
-        "category": framing.category if framing else "",
-        "choice": first_sentence(model.choice) if model else "",
+        "objective": brief(req.objective, 95) if req else "",
+        "ml_objective": brief(framing.ml_objective, 95) if framing else "",
+        "category": brief(framing.category, 60) if framing else "",
+        "choice": brief(model.choice, 95) if model else "",
         "offline": evaluation.offline[0].name if evaluation and evaluation.offline else "",
         "online": evaluation.online[0].name if evaluation and evaluation.online else "",
         "pattern": serving.pattern if serving else "",
