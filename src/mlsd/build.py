@@ -22,7 +22,7 @@ from .manifest import NAME as MANIFEST, Entry, Manifest, build_key, digest, file
 from .model import CaseStudy
 from .output import remove_files, write_tree
 from .progress import progress
-from .render import DIAGRAM_FORMATS, render_dot
+from .render import DIAGRAM_FORMATS, render_dot, source_key
 
 FORMATS = ("svg", "png", "dot", "md", "html", "json", "pdf")
 DEFAULT_FORMATS = ("svg", "png", "md", "html", "json", "pdf")
@@ -125,7 +125,8 @@ def _start(job: Job, case: CaseStudy, wanted: list[str], cached: Manifest, pool)
     try:
         for spec in case.diagrams:
             drawing = draw(spec)
-            made_from = digest(drawing.source, drawing.description(), ",".join(wanted))
+            made_from = digest(source_key(drawing.source), drawing.description(),
+                               ",".join(wanted))
             hits = {f: cached.cached(job.out, f"{case.slug}/{spec.slug}.{f}", made_from)
                     for f in wanted}
             if any(v is None for v in hits.values()):

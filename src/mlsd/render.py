@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import html
 import mimetypes
 import re
@@ -55,6 +56,22 @@ def _run_dot(source: str, formats: list[str], name: str) -> dict[str, bytes]:
             raise RenderError(f"Graphviz failed on diagram '{name}': "
                               f"{detail[-1] if detail else 'no message'}: check node attributes")
         return {fmt: (Path(tmp) / f"out.{fmt}").read_bytes() for fmt in formats}
+
+
+def source_key(source: str) -> str:
+    """Return DOT source with icon paths replaced by their content, for cache keys.
+
+    The same design laid out from another checkout or virtual environment then matches.
+    """
+    return _IMAGE_ATTR_RE.sub(lambda m: f'image="{_icon_digest(m.group(1))}"', source)
+
+
+@functools.lru_cache(maxsize=512)
+def _icon_digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return path
 
 
 def portable_svg(svg: str, images: set[str], title: str, description: str) -> str:
