@@ -1,11 +1,14 @@
 """Declared objects remember where they were written and check the types of their fields."""
 from __future__ import annotations
 
+import ast
 import dataclasses
+import functools
 import os
 import sys
 import types
 import typing
+from pathlib import Path
 
 from .errors import DesignError, Location
 
@@ -71,9 +74,32 @@ class Declared:
             if f.init and not conforms(getattr(self, f.name), hints[f.name]):
                 raise self.error(
                     f"field '{f.name}' should be {describe(hints[f.name])}, "
-                    f"got {type(getattr(self, f.name)).__name__}: fix its value")
+                    f"got {type(getattr(self, f.name)).__name__}: fix its value", f.name)
 
-    def error(self, message: str) -> DesignError:
-        """Return a DesignError located where this object was declared."""
-        return DesignError(f"{type(self).__name__}: {message}", self.location)
+    def error(self, message: str, field: str = "") -> DesignError:
+        """Return a DesignError located at this object's declaration (or at one field)."""
+        line = keyword_lines(self.location).get(field, self.location.line)
+        return DesignError(f"{type(self).__name__}: {message}",
+                           Location(self.location.path, line))
+
+
+def keyword_lines(location: Location) -> dict[str, int]:
+    """Return {keyword: line} of the call that starts at location, so problems point at fields."""
+    try:
+        source = Path(location.path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return _keyword_lines(source).get(location.line, {})
+
+
+@functools.lru_cache(maxsize=64)
+def _keyword_lines(source: str) -> dict[int, dict[str, int]]:
+    lines: dict[int, dict[str, int]] = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            for kw in node.keywords:
+                if kw.arg:
+                    lines.setdefault(node.lineno, {}).setdefault(kw.arg, kw.value.lineno)
+    return lines
+
 

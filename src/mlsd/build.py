@@ -53,6 +53,13 @@ class Job:
     jobs: int | None = None
     paper: str = "A4"
     force: bool = False
+    fail_fast: bool = False
+
+    def failed(self, result: "BuildResult", error: MlsdError) -> None:
+        """Record an error; with fail_fast, stop the build at the first one."""
+        if self.fail_fast:
+            raise error
+        result.errors.append(error)
 
     @property
     def workers(self) -> int:
@@ -67,6 +74,7 @@ def build(designs: Path, out: Path, *, write: bool = True, **options) -> BuildRe
     """
     job = Job(designs, out, **options)
     job.paper = handouts.paper_size(job.paper)
+    check_output_folder(out, designs)
     old = Manifest() if job.force else Manifest.read(out)
     key = build_key(job.formats, job.paper, [job.templates, bundled("templates")])
     hashes = {p.name: file_digest(p) for p in discover(designs)}
@@ -82,7 +90,10 @@ def build(designs: Path, out: Path, *, write: bool = True, **options) -> BuildRe
 def _build_in_memory(job: Job, cached: Manifest, write: bool) -> BuildResult:
     """Make every output in memory; with write, design pages land before PDFs start."""
     loaded = load_all(job.designs, job.slugs)
-    result = BuildResult(errors=[item.error for item in loaded if item.error])
+    result = BuildResult()
+    for item in loaded:
+        if item.error:
+            job.failed(result, item.error)
     env = pages.environment(job.templates)
     contexts = _design_outputs(job, [i.case for i in loaded if i.case], cached, env, result)
     if not job.slugs and result.cases:
@@ -114,7 +125,7 @@ def _design_outputs(job: Job, cases: list[CaseStudy], cached: Manifest, env,
                 contexts.append(_design_pages(case, diagrams, env, result))
                 result.cases.append(case)
             except MlsdError as exc:
-                result.errors.append(exc)
+                job.failed(result, exc)
             advance(case.slug)
     return contexts
 
@@ -144,7 +155,11 @@ def _design_pages(case: CaseStudy, started, env, result: BuildResult) -> dict:
         raise started
     files, refs = {}, []
     for spec, (drawing, made_from, rendered) in zip(case.diagrams, started):
-        rendered = rendered.result() if isinstance(rendered, Future) else rendered
+        try:
+            rendered = rendered.result() if isinstance(rendered, Future) else rendered
+        except MlsdError as exc:
+            exc.location = exc.location or spec.location
+            raise
         for fmt, data in rendered.items():
             files[f"{case.slug}/{spec.slug}.{fmt}"] = (data, made_from)
         refs.append(pages.DiagramRef(spec.title, spec.slug, spec.stage, drawing.description(),
@@ -185,7 +200,7 @@ def _pdf_outputs(job: Job, contexts: list[dict], cached: Manifest, env, result: 
             try:
                 _add(result, doc.path, future.result(), made_from)
             except MlsdError as exc:
-                result.errors.append(exc)
+                job.failed(result, exc)
             advance(doc.path)
 
 
@@ -222,6 +237,19 @@ def _finish(job: Job, result: BuildResult, old: Manifest, key: str, hashes: dict
 
 def _format(rel: str) -> str:
     return Path(rel).suffix.lstrip(".")
+
+
+def check_output_folder(out: Path, designs: Path) -> None:
+    """Refuse an output folder that mlsd cannot own: a source folder, or someone else's files."""
+    target = out.resolve()
+    for owned, what in ((Path.cwd(), "the working folder"), (designs.resolve(), "the designs"),
+                        (Path.home(), "your home folder")):
+        if target == owned or target in owned.parents:
+            raise MlsdError(f"refusing to build into {out}: it contains {what}; "
+                            f"pass --out a folder of its own, such as output/")
+    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
+        raise MlsdError(f"refusing to build into {out}: it holds files mlsd did not write; "
+                        f"pass --out an empty or new folder")
 
 
 def stale_files(out: Path, result: BuildResult) -> list[str]:

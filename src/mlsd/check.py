@@ -1,13 +1,11 @@
 """Check a design against the framework: what each stage still lacks, with file and line."""
 from __future__ import annotations
 
-import ast
 import dataclasses
-import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
+from ._declared import keyword_lines
 from .drawing import draw
 from .errors import Location, MlsdError, display_path
 from .framework import DIAGRAM_STAGES
@@ -111,26 +109,6 @@ def _requirements_problems(section) -> list[tuple[str, str]]:
     if section.scale is None:
         found.append(("scale", "no scale assumptions: add scale=Scale(...)"))
     return found
-
-
-def keyword_lines(location: Location) -> dict[str, int]:
-    """Return {keyword: line} of the call that starts at location, so problems point at fields."""
-    try:
-        source = Path(location.path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    return _keyword_lines(source).get(location.line, {})
-
-
-@functools.lru_cache(maxsize=64)
-def _keyword_lines(source: str) -> dict[int, dict[str, int]]:
-    lines: dict[int, dict[str, int]] = {}
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Call):
-            for kw in node.keywords:
-                if kw.arg:
-                    lines.setdefault(node.lineno, {}).setdefault(kw.arg, kw.value.lineno)
-    return lines
 
 
 def diagram_problems(case: CaseStudy) -> list[Problem]:

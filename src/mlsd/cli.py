@@ -123,14 +123,17 @@ def check(slugs: tuple[str, ...], designs: Path | None, as_json: bool, strict: b
 @click.option("--force", is_flag=True, help="Rebuild everything, ignoring what is up to date.")
 @click.option("--check", "check_only", is_flag=True,
               help="Build in memory and exit 1 naming each output file that is stale.")
-def build(slugs, designs, out, formats, jobs, paper, force, check_only) -> None:
+@click.option("--keep-going/--fail-fast", default=True, show_default=True,
+              help="Build the other designs after an error, or stop at the first.")
+def build(slugs, designs, out, formats, jobs, paper, force, check_only, keep_going) -> None:
     """Render diagrams, pages and PDFs for every design (or the SLUGS named) into output/."""
     from .build import build as run_build, stale_files
 
     settings = _settings(designs, out)
     result = run_build(settings.designs, settings.output, slugs=slugs, write=not check_only,
                        formats=_formats(formats, settings), templates=settings.templates,
-                       jobs=jobs, paper=paper or settings.paper, force=force)
+                       jobs=jobs, paper=paper or settings.paper, force=force,
+                       fail_fast=not keep_going)
     if check_only:
         stale = stale_files(settings.output, result)
         for rel in stale:

@@ -27,6 +27,7 @@ GRAPH_ATTR = {
 # The icon sits at the top of its node and the label below it, so labels never cover icons.
 NODE_ATTR = {"fontname": FONT, "fontsize": "12", "width": "1.5", "imagepos": "tc"}
 EDGE_ATTR = {"fontname": FONT, "fontsize": "11", "color": "#6C757D", "arrowsize": "0.8"}
+_URL_ICON_RE = re.compile(r'\bimage="([a-z][a-z0-9+.-]*://[^"]*)"', re.I)
 _UUID_RE = re.compile(r'"?\b([0-9a-f]{32})\b"?')  # graphviz quotes ids that start with a digit
 
 
@@ -176,7 +177,12 @@ def draw(spec: DiagramSpec) -> Drawing:
     if not canvas.drawing.nodes and not canvas.drawing.edges:
         raise DesignError(f"diagram '{spec.title}' draws no nodes: add at least one node",
                           spec.location)
-    return canvas.finish()
+    drawing = canvas.finish()
+    for url in _URL_ICON_RE.findall(drawing.source):
+        raise DesignError(f"diagram '{spec.title}': icon '{url}' is a URL, and builds never use "
+                          f"the network: download it beside the design and pass its path",
+                          spec.location)
+    return drawing
 
 
 def _failing_line(exc: BaseException, spec: DiagramSpec) -> Location:

@@ -85,6 +85,7 @@ def load_design(path: Path) -> CaseStudy:
 
 def _import(path: Path):
     """Execute the module with importlib, turning any failure into a located DesignError."""
+    _require_utf8(path)
     spec = importlib.util.spec_from_file_location(f"mlsd_design_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     try:
@@ -92,13 +93,23 @@ def _import(path: Path):
     except DesignError as exc:
         raise exc
     except SyntaxError as exc:
-        what = "is not UTF-8" if "utf-8" in str(exc.msg).lower() else f"syntax error: {exc.msg}"
-        raise DesignError(f"{what}: fix the file and run again",
+        raise DesignError(f"syntax error: {exc.msg}: fix the file and run again",
                           Location(str(path), exc.lineno or 1)) from None
     except Exception as exc:
         raise DesignError(f"{type(exc).__name__}: {exc}: fix the design module",
                           _line_in(exc, path)) from None
     return module
+
+
+def _require_utf8(path: Path) -> None:
+    """Refuse a file that is not UTF-8, naming the line of the first bad byte."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise DesignError(f"is not UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8",
+                          Location(str(path), line)) from None
 
 
 def _line_in(exc: BaseException, path: Path) -> Location:

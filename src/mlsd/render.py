@@ -53,8 +53,9 @@ def _run_dot(source: str, formats: list[str], name: str) -> dict[str, bytes]:
         result = subprocess.run(args, input=source.encode(), capture_output=True)
         if result.returncode != 0:
             detail = result.stderr.decode(errors="replace").strip().splitlines()
-            raise RenderError(f"Graphviz failed on diagram '{name}': "
-                              f"{detail[-1] if detail else 'no message'}: check node attributes")
+            reason = re.sub(r"^Error: (<stdin>: )?", "", detail[-1]) if detail else "no message"
+            raise RenderError(f"Graphviz failed on diagram '{name}': {reason}: "
+                              f"check the node attributes and labels")
         return {fmt: (Path(tmp) / f"out.{fmt}").read_bytes() for fmt in formats}
 
 

@@ -83,8 +83,10 @@ class Scale(Declared):
     def __post_init__(self) -> None:
         super().__post_init__()
         for name, value in vars(self).items():
+            if isinstance(value, (int, float)) and not math.isfinite(value):
+                raise self.error(f"'{name}' is {value}: give a finite number", name)
             if isinstance(value, (int, float)) and value < 0:
-                raise self.error(f"'{name}' is {value}: scale figures cannot be negative")
+                raise self.error(f"'{name}' is {value}: scale figures cannot be negative", name)
         if self.daily_active_users <= 0 or self.requests_per_user <= 0:
             raise self.error("'daily_active_users' and 'requests_per_user' must be above 0")
         if self.peak_to_average < 1:
