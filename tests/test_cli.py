@@ -130,7 +130,7 @@ def test_build_without_graphviz_is_one_line(runner, designs, tmp_path, monkeypat
                                   "--format", "svg"])
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == (
-        "Graphviz is not installed (no 'dot' on PATH): install it with "
+        "Error: Graphviz is not installed (no 'dot' on PATH): install it with "
         "'sudo apt-get install graphviz' or 'brew install graphviz'")
 
 

@@ -67,7 +67,8 @@ def test_stable_ids_number_in_order_of_appearance():
 
 
 def test_graphviz_failure_is_one_line(fixture_designs):
-.*: check the node attributes and labels$"):
+    with pytest.raises(RenderError, match="^Graphviz failed on diagram 'broken': .*: "
+                                          "check the node attributes and labels$"):
         render_dot("digraph { a [shape=", ["svg"], title="t", description="d", name="broken")
 
 

@@ -22,7 +22,7 @@ from .manifest import NAME as MANIFEST, Entry, Manifest, build_key, digest, file
 from .model import CaseStudy
 from .output import remove_files, write_tree
 from .progress import progress
-from .render import DIAGRAM_FORMATS, render_dot, source_key
+from .render import DIAGRAM_FORMATS, dot_binary, render_dot, source_key
 
 FORMATS = ("svg", "png", "dot", "md", "html", "json", "pdf")
 DEFAULT_FORMATS = ("svg", "png", "md", "html", "json", "pdf")
@@ -116,6 +116,8 @@ def _design_outputs(job: Job, cases: list[CaseStudy], cached: Manifest, env,
     wanted = [f for f in job.formats if f in DIAGRAM_FORMATS]
     if "pdf" in job.formats and "svg" not in wanted:
         wanted.append("svg")  # handouts embed the SVG even when it is not written
+    if wanted and cases:
+        dot_binary()  # a missing Graphviz is one error for the build, not one per diagram
     contexts = []
     with ThreadPoolExecutor(max_workers=job.workers) as pool, \
             progress(len(cases), "Built") as advance:
