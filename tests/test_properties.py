@@ -25,7 +25,7 @@ def test_slugify_gives_a_valid_slug_or_nothing(title):
 def test_wrap_label_keeps_every_character_and_respects_the_width(label, width):
     wrapped = wrap_label(label, width)
     assert "".join(wrapped.split()) == "".join(label.split())
-    assert all(len(line) <= width for line in wrapped.split("\n"))
+    assert all(len(line) <= width or " " not in line.strip() for line in wrapped.split("\n"))
 
 
 @settings(max_examples=300)

@@ -57,7 +57,8 @@ def test_stage_nodes_link_to_their_section_with_a_tooltip(built):
 
 
 def test_wrap_label_keeps_words_and_breaks():
-    assert wrap_label("Approximate nearest neighbour index") == "Approximate\nnearest\nneighbour index"
+    assert wrap_label("Approximate nearest neighbour index") == "Approximate\nnearest\nneighbour\nindex"
+    assert wrap_label("Recommendations service") == "Recommendations\nservice"  # words stay whole
     assert wrap_label("Two\nlines") == "Two\nlines"
 
 

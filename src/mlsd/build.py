@@ -124,7 +124,7 @@ def _design_outputs(job: Job, cases: list[CaseStudy], cached: Manifest, env,
         started = [(case, _start(job, case, wanted, cached, pool)) for case in cases]
         for case, diagrams in started:
             try:
-                contexts.append(_design_pages(case, diagrams, env, result))
+                contexts.append(_design_pages(job, case, diagrams, env, cached, result))
                 result.cases.append(case)
             except MlsdError as exc:
                 job.failed(result, exc)
@@ -151,8 +151,12 @@ def _start(job: Job, case: CaseStudy, wanted: list[str], cached: Manifest, pool)
     return started
 
 
-def _design_pages(case: CaseStudy, started, env, result: BuildResult) -> dict:
-    """Collect one design's diagrams and fill its templates, or raise its first error."""
+def _design_pages(job: Job, case: CaseStudy, started, env, cached: Manifest,
+                  result: BuildResult) -> dict:
+    """Collect one design's diagrams and fill its templates, or raise its first error.
+
+    Pages of a design whose file and diagrams are unchanged are taken from disk.
+    """
     if isinstance(started, MlsdError):
         raise started
     files, refs = {}, []
@@ -167,9 +171,13 @@ def _design_pages(case: CaseStudy, started, env, result: BuildResult) -> dict:
         refs.append(pages.DiagramRef(spec.title, spec.slug, spec.stage, drawing.description(),
                                      wide=is_wide(rendered.get("svg", b""))))
     context = pages.design_context(case, refs)
-    files[f"{case.slug}/README.md"] = pages.render(env, "readme.md.j2", **context).encode()
-    files[f"{case.slug}/index.html"] = pages.render(env, "design.html.j2", **context).encode()
-    files[f"{case.slug}/design.json"] = pages.design_json(case, refs).encode()
+    made_from = digest(file_digest(Path(case.location.path)), *(repr(r) for r in refs))
+    makers = {"README.md": lambda: pages.render(env, "readme.md.j2", **context).encode(),
+              "index.html": lambda: pages.render(env, "design.html.j2", **context).encode(),
+              "design.json": lambda: pages.design_json(case, refs).encode()}
+    for name, make in makers.items():
+        rel = f"{case.slug}/{name}"
+        files[rel] = (cached.cached(job.out, rel, made_from) or make(), made_from)
     for rel, value in files.items():
         _add(result, rel, *(value if isinstance(value, tuple) else (value,)))
     return context

@@ -40,7 +40,8 @@ def graphviz_version() -> str:
 
 def build_key(formats, paper: str, template_dirs: list[Path]) -> str:
     """Return the hash of everything besides the designs that output depends on."""
-    templates = [f"{p.name}:{file_digest(p)}" for d in template_dirs if d and d.is_dir()
+    folders = dict.fromkeys(d.resolve() for d in template_dirs if d and d.is_dir())
+    templates = [f"{p.name}:{file_digest(p)}" for d in folders
                  for p in sorted(d.iterdir()) if p.is_file()]
     return digest(__version__, graphviz_version(), ",".join(sorted(formats)), paper, *templates)
 
