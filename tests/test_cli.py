@@ -146,3 +146,14 @@ def test_bundled_designs_are_found_outside_the_repository(runner, tmp_path, monk
     result = runner.invoke(main, ["list", "--json"])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.output)) == len(list((ROOT / "designs").glob("[!_]*.py")))
+
+
+@pytest.mark.parametrize("args", [["--help"], ["list", "--json"]])
+def test_light_commands_load_no_pdf_or_progress_library(args):
+    import subprocess
+    import sys
+    code = ("import sys; from mlsd.cli import main\n"
+            "try:\n    main(%r)\nexcept SystemExit:\n    pass\n"
+            "print('LOADED', sorted(m for m in ('weasyprint', 'rich') if m in sys.modules))" % args)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip().splitlines()[-1] == "LOADED []"

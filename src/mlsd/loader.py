@@ -18,6 +18,11 @@ class Loaded:
     case: CaseStudy | None = None
     error: MlsdError | None = None
 
+    @property
+    def slug(self) -> str:
+        """Return the design's slug, or the one its file name implies when it failed to load."""
+        return self.case.slug if self.case else self.path.stem.replace("_", "-")
+
 
 def discover(designs_dir: Path) -> list[Path]:
     """Return the design modules in a folder, sorted; files starting with _ are helpers."""
@@ -51,10 +56,8 @@ def _select(results: list[Loaded], slugs: tuple[str, ...]) -> list[Loaded]:
     """
     if not slugs:
         return results
-    chosen = [r for r in results
-              if (r.case.slug if r.case else r.path.stem.replace("_", "-")) in slugs]
-    found = {r.case.slug if r.case else r.path.stem.replace("_", "-") for r in chosen}
-    unknown = [s for s in slugs if s not in found]
+    chosen = [r for r in results if r.slug in slugs]
+    unknown = [s for s in slugs if s not in {r.slug for r in chosen}]
     if unknown:
         raise MlsdError(f"no design with slug {', '.join(unknown)}: "
                         f"'mlsd list' shows the slugs there are")
