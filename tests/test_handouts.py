@@ -10,7 +10,8 @@ from conftest import FIXTURES, needs_graphviz
 from mlsd.build import build
 from mlsd.errors import MlsdError
 from mlsd.framework import STAGES
-from mlsd.handouts import brief, paper_size
+from mlsd.config import paper_size
+from mlsd.handouts import brief
 
 pytestmark = needs_graphviz
 

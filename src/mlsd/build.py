@@ -14,18 +14,16 @@ from pathlib import Path
 
 from . import handouts, pages
 from .check import word_count
-from .config import bundled
+from .config import DEFAULT_FORMATS, bundled, paper_size
 from .drawing import Drawing, draw
 from .errors import MlsdError
 from .loader import discover, load_all
-from .manifest import NAME as MANIFEST, Entry, Manifest, build_key, digest, file_digest
+from .manifest import NAME as MANIFEST, Entry, Manifest, build_key, digest, file_digest, up_to_date
 from .model import CaseStudy
 from .output import remove_files, write_tree
 from .progress import progress
 from .render import DIAGRAM_FORMATS, dot_binary, render_dot, source_key
 
-FORMATS = ("svg", "png", "dot", "md", "html", "json", "pdf")
-DEFAULT_FORMATS = ("svg", "png", "md", "html", "json", "pdf")
 
 
 @dataclass
@@ -73,13 +71,14 @@ def build(designs: Path, out: Path, *, write: bool = True, **options) -> BuildRe
     cheat sheet, worksheet) and the removal of stale files happen only in a full build.
     """
     job = Job(designs, out, **options)
-    job.paper = handouts.paper_size(job.paper)
+    job.paper = paper_size(job.paper)
     check_output_folder(out, designs)
+    if write and not job.slugs and not job.force and up_to_date(
+            designs, out, job.formats, job.paper, job.templates):
+        return BuildResult(up_to_date=True)
     old = Manifest() if job.force else Manifest.read(out)
     key = build_key(job.formats, job.paper, [job.templates, bundled("templates")])
     hashes = {p.name: file_digest(p) for p in discover(designs)}
-    if write and not job.slugs and old.is_current(key, hashes, out):
-        return BuildResult(up_to_date=True)
     cached = old if old.key == key else Manifest()
     result = _build_in_memory(job, cached, write)
     if write:

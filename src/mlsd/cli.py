@@ -8,10 +8,9 @@ from pathlib import Path
 
 import click
 
-from .config import Settings, load_settings
+from .config import DEFAULT_FORMATS, FORMATS, Settings, load_settings
 from .errors import display_path
 
-FORMAT_CHOICES = ("svg", "png", "dot", "md", "html", "json", "pdf")
 
 
 def _settings(designs: Path | None = None, out: Path | None = None) -> Settings:
@@ -24,14 +23,13 @@ def _settings(designs: Path | None = None, out: Path | None = None) -> Settings:
 
 
 def _formats(value: str | None, settings: Settings) -> tuple[str, ...]:
-    from .build import DEFAULT_FORMATS
     if not value:
         return tuple(settings.formats) or DEFAULT_FORMATS
     chosen = tuple(f.strip().lower() for f in value.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in FORMAT_CHOICES]
+    unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
         raise click.BadParameter(f"unknown format {', '.join(unknown)}: "
-                                 f"choose from {','.join(FORMAT_CHOICES)}", param_hint="--format")
+                                 f"choose from {','.join(FORMATS)}", param_hint="--format")
     return chosen
 
 
@@ -114,7 +112,7 @@ def check(slugs: tuple[str, ...], designs: Path | None, as_json: bool, strict: b
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Output folder [default: output/, or [tool.mlsd] output].")
 @click.option("--format", "formats", metavar="LIST",
-              help=f"Comma-separated formats from {','.join(FORMAT_CHOICES)} "
+              help=f"Comma-separated formats from {','.join(FORMATS)} "
                    f"[default: all but dot].")
 @click.option("--jobs", type=click.IntRange(min=1),
               help="Parallel Graphviz and PDF workers [default: number of cores].")
@@ -127,12 +125,21 @@ def check(slugs: tuple[str, ...], designs: Path | None, as_json: bool, strict: b
               help="Build the other designs after an error, or stop at the first.")
 def build(slugs, designs, out, formats, jobs, paper, force, check_only, keep_going) -> None:
     """Render diagrams, pages and PDFs for every design (or the SLUGS named) into output/."""
-    from .build import build as run_build, stale_files
+    from .config import paper_size
+    from .manifest import up_to_date
 
     settings = _settings(designs, out)
+    chosen = _formats(formats, settings)
+    paper = paper_size(paper or settings.paper)
+    if not (slugs or force or check_only) and settings.output.is_dir() and up_to_date(
+            settings.designs, settings.output, chosen, paper, settings.templates):
+        click.echo(f"{settings.output} is up to date.", err=True)  # decided without any import
+        return
+    from .build import build as run_build, stale_files
+
     result = run_build(settings.designs, settings.output, slugs=slugs, write=not check_only,
-                       formats=_formats(formats, settings), templates=settings.templates,
-                       jobs=jobs, paper=paper or settings.paper, force=force,
+                       formats=chosen, templates=settings.templates,
+                       jobs=jobs, paper=paper, force=force,
                        fail_fast=not keep_going)
     if check_only:
         stale = stale_files(settings.output, result)

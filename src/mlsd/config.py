@@ -11,6 +11,19 @@ _PACKAGE = Path(__file__).resolve().parent
 _REPO = _PACKAGE.parent.parent  # src/mlsd -> repository root, in a source checkout
 
 
+FORMATS = ("svg", "png", "dot", "md", "html", "json", "pdf")
+DEFAULT_FORMATS = ("svg", "png", "md", "html", "json", "pdf")  # DOT only when asked
+PAPERS = {"a4": "A4", "letter": "Letter"}
+
+
+def paper_size(value: str) -> str:
+    """Return the CSS name of a paper size, or raise naming the valid ones."""
+    try:
+        return PAPERS[value.strip().lower()]
+    except KeyError:
+        raise MlsdError(f"unknown paper size '{value}': use A4 or Letter") from None
+
+
 def bundled(name: str) -> Path:
     """Return a folder shipped with mlsd: inside the wheel, or at the repository root."""
     inside = _PACKAGE / "_bundled" / name

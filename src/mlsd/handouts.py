@@ -11,20 +11,11 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from . import pages
-from .errors import MlsdError, RenderError
+from .errors import RenderError
 from .framework import STAGES
 from .scale import human
 
-PAPERS = {"a4": "A4", "letter": "Letter"}
 BASE_URL = "https://mlsd.invalid/"  # a host that never resolves: every URL is answered here
-
-
-def paper_size(value: str) -> str:
-    """Return the CSS name of a paper size, or raise naming the valid ones."""
-    try:
-        return PAPERS[value.strip().lower()]
-    except KeyError:
-        raise MlsdError(f"unknown paper size '{value}': use A4 or Letter") from None
 
 
 @dataclass(frozen=True)

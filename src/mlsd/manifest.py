@@ -46,6 +46,16 @@ def build_key(formats, paper: str, template_dirs: list[Path]) -> str:
     return digest(__version__, graphviz_version(), ",".join(sorted(formats)), paper, *templates)
 
 
+def up_to_date(designs: Path, out: Path, formats, paper: str, templates: Path | None) -> bool:
+    """Return whether out already holds this build, judging by file hashes alone."""
+    from .config import bundled
+    from .loader import discover
+
+    key = build_key(formats, paper, [templates, bundled("templates")])
+    hashes = {p.name: file_digest(p) for p in discover(designs)}
+    return Manifest.read(out).is_current(key, hashes, out)
+
+
 @dataclass
 class Entry:
     """One output file: the hash of what made it and the hash of what was written."""
