@@ -148,7 +148,7 @@ case = CaseStudy(
             "The ad server logs each impression with its serving-time feature vector, so training never recomputes features that could leak the future or drift from serving.",
             "Flink joins impressions with clicks, hides and invalid-traffic verdicts in a 15-minute window and emits labelled examples to a topic and to hourly partitions.",
             "The same job updates real-time counters (ad CTR, user-advertiser counts, frequency) in the online feature store, sharing code with offline backfills.",
-            "A daily Spark job applies late-click corrections, down-samples negatives to 10% with their weight, and writes time-partitioned training sets.",
+            "A daily Spark job applies late-click corrections, down-samples negatives to 10% (unweighted, with the rate recorded for the score correction), and writes time-partitioned training sets.",
             "Each hourly partition is validated (row counts, label rate, null rates, ranges) before any trainer reads it.",
         ],
         privacy=(
@@ -184,7 +184,8 @@ case = CaseStudy(
                 "A latent vector per feature and field pair; the score sums pairwise dot "
                 "products, learning all second-order crosses.",
                 pros=["Strong on sparse ids; cheap inference and incremental training."],
-                cons=["Pairwise interactions only; parameters grow with fields squared."]),
+                cons=["Pairwise interactions only; each feature keeps one vector per field, and "
+                      "compute grows with the square of the field count."]),
             Candidate(
                 "Multi-task DCN-v2 with target attention",
                 "Id embeddings, content vectors and normalised dense features feed a cross "
@@ -248,9 +249,10 @@ case = CaseStudy(
             "0.3% revenue change, helped by CUPED on pre-period spend. Guardrails on hide "
             "rate, cost per click and organic time spent stop the test automatically. "
             "Interleaving suits ads poorly because prices depend on the whole auction, so it "
-            "is used only for retrieval. A 0.5% slice that randomises among top candidates "
-            "logs propensities for inverse-propensity estimates that screen models before "
-            "they get A/B traffic."),
+            "is not used; retrieval changes are screened offline by recall of the heavy "
+            "model's top 10 and then A/B tested like the ranker. A 0.5% slice that "
+            "randomises among top candidates logs propensities for inverse-propensity "
+            "estimates that screen models before they get A/B traffic."),
         notes=(
             "A long-running 1% holdout with a lower ad load measures what ads cost in "
             "retention, which tells the business how far to trust short-term revenue wins "

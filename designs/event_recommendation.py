@@ -272,8 +272,8 @@ case = CaseStudy(
                       "50 examples per user per day. **Two-tower**: bookings and saves "
                       "from 26 weeks as positives; in-batch same-metro events and hidden "
                       "events as negatives. **Splits** by time with a gap: train on weeks "
-                      "1 to 11, skip week 12 so no label window straddles the boundary, "
-                      "validate on week 13. A second test set holds only events published "
+                      "1 to 10, skip week 11 so no label window straddles the boundary, "
+                      "validate on week 12. A second test set holds only events published "
                       "after training, the cold-start case the system lives in.",
     ),
     evaluation=Evaluation(

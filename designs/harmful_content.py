@@ -189,7 +189,8 @@ case = CaseStudy(
                     "Frames at scene changes (at most 64) through the image encoder, pooled by "
                     "temporal attention; log-mel audio through an audio encoder; transcript as text."),
             Feature("Bank similarity",
-                    "Top-5 cosine similarities to banked violating embeddings and the minimum "
+                    "Top-5 cosine similarities to banked violating embeddings (the media "
+                    "embedding projected to 256-d) and the minimum "
                     "perceptual-hash Hamming distance, bucketised."),
             Feature("Author history",
                     "Log account age, decayed counts of confirmed violations per category, log "
@@ -298,8 +299,9 @@ case = CaseStudy(
             "suspicious), appeal overturns, counter-speech and news. Easy negatives: random "
             "unreviewed posts, contaminated by only 0.1-1% violations. Prevalence is 0.01-0.5% "
             "per category, so easy negatives are down-sampled to about 20 per positive and rare "
-            "categories are oversampled. Splits are by time (train on weeks 1-20, validate on "
-            "21, test on 22), tested on both review labels and the random sample."),
+            "categories are oversampled. Splits are by time within the six-month window (train "
+            "on weeks 1-24, validate on 25, test on 26), tested on both review labels and "
+            "the random sample."),
         notes=(
             "For a new harm trend the fast path is a linear probe on the frozen embeddings: a "
             "few hundred labelled examples give a usable head within a day, long before the next "
@@ -351,7 +353,7 @@ case = CaseStudy(
             "rate and appeals as guardrails, for at least two weeks to cover weekly cycles. "
             "**Off-policy**: review routing logs its propensities (including exploration), so "
             "a new queue-ranking policy can be estimated with inverse propensity scoring before "
-            "it runs. **Power**: prevalence near 0.1% of views needs about 350k labelled views "
+            "it runs. **Power**: prevalence near 0.1% of views needs about 400k labelled views "
             "per arm to see a 20% relative change with uniform sampling; sampling stratified by "
             "score cuts that several-fold."),
         notes=(

@@ -266,9 +266,10 @@ case = CaseStudy(
         experiments=(
             "Candidates first pass offline gates, then **team-draft interleaving** on a small "
             "slice, which detects ranking preferences in days with far fewer users than an "
-            "A/B test. Winners go to a user-level A/B at 1-2% per arm for at least three "
-            "weeks, with CUPED on each user's pre-period activity; detecting a 0.1% change in "
-            "sessions per user at this size needs tens of millions of users per arm. Changes "
+            "A/B test. Winners go to a user-level A/B at 1-2% per arm (7 to 14 M users) for at "
+            "least three weeks, with CUPED on each user's pre-period activity: a 0.1% change "
+            "in sessions per user needs on the order of ten million users per arm even after "
+            "variance reduction, which is why the arms are this large. Changes "
             "that spill over between people, such as boosting comments, use "
             "**cluster-randomised** tests on graph communities so friends share an arm. "
             "Value-weight changes are screened with doubly robust off-policy estimates on "
@@ -324,8 +325,8 @@ case = CaseStudy(
             "in fp16 and the light ranker is distilled from it."),
         rollout=(
             "A new ranker replays a day of logged requests to check score distributions and "
-            "latency, runs in **shadow** on live traffic, then goes to a 1% canary and the "
-            "A/B ramp (2, 10, 50, 100%) once interleaving and A/B results agree. Value "
+            "latency, runs in **shadow** on live traffic, then serves a 1% canary and the 2% A/B "
+            "arm; once interleaving and the A/B test agree, it ramps to 10, 50 and 100%. Value "
             "weights live in versioned config, so weight changes ship and roll back without "
             "a model push. The previous model stays warm for instant rollback."),
         notes=(

@@ -91,10 +91,11 @@ case = CaseStudy(
     ),
     framing=Framing(
         ml_objective=(
-            "For viewer *u* and candidate *v*, predict three probabilities given that *v* is "
-            "shown to *u*: *u* sends an invitation, *v* accepts it within 14 days, and *v* "
-            "reports it as unwanted. Rank by the expected number of accepted connections, "
-            "lightly boosted by predicted later interaction and penalised by report risk. "
+            "For viewer *u* and candidate *v*, predict four probabilities given that *v* is "
+            "shown to *u*: *u* sends an invitation, *v* accepts it within 14 days, *v* "
+            "reports it as unwanted, and an accepted pair interacts within 30 days. Rank by "
+            "the expected number of accepted connections, lightly boosted by that later "
+            "interaction and penalised by report risk. "
             "Accepted connections are a good proxy for network value because both people "
             "consented; they diverge when invitations are accepted out of politeness and "
             "never used, or when the edge would have formed anyway through search."),
@@ -247,9 +248,10 @@ case = CaseStudy(
             "+ 0.5 * BCE(value | accept)`, with the accept head as `p(send) * p(accept | "
             "send)` so it trains on all impressions rather than only on sends."),
         training_data=(
-            "The ranker uses 28 days of impressions ending 14 days ago so labels have "
-            "matured, about 6 B rows. Sends are about 3% of impressions and roughly 60% of "
-            "sends are accepted; non-sends are down-sampled to 20% and re-weighted. Each "
+            "The ranker uses 28 days of viewport impressions ending 14 days ago so labels "
+            "have matured: roughly 80 B, since about 8 of the 20 cards per request are seen. "
+            "Sends are about 3% of impressions and roughly 60% of sends are accepted; "
+            "non-sends are down-sampled to 5% and re-weighted, leaving about 6 B rows. Each "
             "viewer is capped at 200 impressions per day so power users do not dominate, and "
             "accounts flagged by integrity systems are removed. Splits are by time (train on "
             "the first 21 days, validate and test on the next 7) and by viewer."),

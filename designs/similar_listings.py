@@ -313,7 +313,7 @@ case = CaseStudy(
             "**A/B test by guest** (device id when logged out), since trips span sessions, run "
             "for at least 14 days to cover two weekly cycles plus the attribution window. "
             "With about 3% of exposed guests booking, a 1% relative lift at 80% power needs "
-            "roughly 10 M guests per arm, about a week of traffic, less with CUPED. Both arms "
+            "roughly 5 M guests per arm, well within the 14 days, and less with CUPED. Both arms "
             "compete for the same nights, so big wins are confirmed with a market-level "
             "switchback."),
         notes=(

@@ -74,9 +74,10 @@ case = CaseStudy(
         notes="**69 k QPS at peak** rules out scoring the corpus with a rich model, hence a "
               "funnel. The **410 GB** raw index shrinks to **26 GB** with 32-byte PQ codes, "
               "so each retrieval host holds a full replica. **3.5 PB** of impression logs a "
-              "year (about 25 impressions per request, with ids, position, context and "
-              "logged features) means full-fidelity logs live about 90 days and older data "
-              "survives as sampled examples and aggregates. *New content* counts only what "
+              "year (about 25 impressions per request at some 160 bytes each: ids, "
+              "position, context and scores; served feature values go to a separate, "
+              "sampled feature log) means full-fidelity logs live about 90 days and older "
+              "data survives as sampled examples and aggregates. *New content* counts only what "
               "the recommender keeps per upload (metadata and embeddings), not video "
               "files. The heavy ranker needs about **290 GPU replicas** at 40 ms with 16 "
               "requests in flight.",
@@ -177,7 +178,8 @@ case = CaseStudy(
             "Kafka, keyed by user.",
             "Flink drops bots and duplicates, joins impressions with outcomes within the "
             "window, and updates streaming counters in the online feature store.",
-            "The ranker logs the feature values it served; training joins labels to them, "
+            "The ranker logs the feature values it served (every request for recent days, "
+            "a sample beyond); training joins labels to them, "
             "which avoids training/serving skew and leakage.",
             "A daily job builds training shards (negative sampling, per-user caps) and "
             "blocks training on schema or distribution anomalies.",
@@ -190,8 +192,9 @@ case = CaseStudy(
         bias="**Exposure bias**: logs only show reactions to what the old model chose; an "
              "exploration slice randomises lower slots and is weighted by inverse "
              "propensity. **Position bias**: handled by the training-only tower. "
-             "**Popularity bias**: corrected with a log-frequency term in retrieval and an "
-             "exposure budget for new creators. **Duration bias**: watch time compared "
+             "**Popularity bias**: the logQ term in retrieval only removes the sampling skew of "
+             "in-batch negatives, so an exposure budget for new creators and the coverage "
+             "metric do the counteracting. **Duration bias**: watch time compared "
              "within duration buckets. **Heavy users**: capped at 200 examples a day.",
     ),
     model=ModelDevelopment(
@@ -223,7 +226,7 @@ case = CaseStudy(
                 "over history, then gated experts and one small tower per task.",
                 pros=["Learns explicit crosses and candidate-aware attention.",
                       "Gates stop the plentiful click task from swamping sparse tasks."],
-                cons=["About 100 times costlier per candidate than a dot product.",
+                cons=["Orders of magnitude costlier per candidate than a dot product.",
                       "Several heads complicate calibration and debugging."]),
             Candidate(
                 "Gradient-boosted trees ranker",

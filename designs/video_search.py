@@ -85,9 +85,10 @@ case = CaseStudy(
         notes=(
             "New content counts only what search adds per video (about 700 kB of keyframes, "
             "transcript and embeddings), not the video files. Logs are 3 kB per query "
-            "because they carry the ranking features of the 20 impressions, so training "
-            "sees exactly what serving saw. Replicas are for the ranker (30 ms per query's "
-            "candidates, 16 in flight) and ignore the cache, so they are a ceiling."),
+            "because they carry the 20 impressions' dense ranking features, quantised to "
+            "about 150 bytes each, so training sees exactly what serving saw. Replicas are "
+            "for the ranker (30 ms per query's candidates, 16 in flight) and ignore the "
+            "cache, so they are a ceiling."),
     ),
     framing=Framing(
         ml_objective=(
@@ -296,9 +297,9 @@ case = CaseStudy(
             "zero results, policy violations, creator diversity, and a quarter-long 1% "
             "holdback."),
         notes=(
-            "Retrieval changes alter the candidate set, which interleaving handles poorly; "
-            "they go straight to A/B with a metric for satisfied clicks found only by the "
-            "new source."),
+            "Interleaving a retrieval change would mean running both retrieval stacks and "
+            "ranking twice per query, so retrieval changes go straight to A/B with a metric "
+            "for satisfied clicks found only by the new source."),
     ),
     serving=Serving(
         pipelines=[
@@ -342,7 +343,7 @@ case = CaseStudy(
             "videos, about 90% of answers) and a full tier queried only when the hot tier "
             "falls short. The ANN index is 192 GB of PQ codes: four 48 GB shards, replicated "
             "for 46 k QPS. Query tower on CPU; ranker on about 145 GPU replicas at peak; "
-            "upload processing on a separate pre-emptible GPU pool."),
+            "upload processing on a separate preemptible GPU pool."),
         compression=(
             "The query tower is distilled from 12 to 4 layers and quantised to INT8 (under "
             "5 ms on CPU); the 10 M most frequent queries have precomputed vectors. Video "

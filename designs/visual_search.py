@@ -49,8 +49,8 @@ case = CaseStudy(
                 "an hour; taken-down images must vanish within minutes."),
             "Is there labelled data?": (
                 "No curated set. We have engagement logs from the existing *more like this* "
-                "module, co-saves from collections, and budget for about 300 k human "
-                "judgements a quarter."),
+                "module, co-saves from collections, and budget for about 300 k judged "
+                "query-result pairs a quarter, three raters each."),
         },
         functional=[
             "Take a query image (bytes or a catalogue id) with an optional box and filters; "
@@ -188,8 +188,9 @@ case = CaseStudy(
         privacy=(
             "Camera photos are processed in memory; a consented sample is kept 30 days with "
             "faces and plates blurred and EXIF location removed. Only public images are "
-            "indexed or used for training; deletions leave the index within minutes and "
-            "training data at the next snapshot. Logs use a rotating pseudonymous id."),
+            "indexed; camera photos reach training only from that consented, blurred "
+            "sample. Deletions leave the index within minutes and training data at the next "
+            "snapshot. Logs use a rotating pseudonymous id."),
         bias=(
             "Engagement favours bright, professional photos and big categories (decor, "
             "fashion) in a few markets, and rich-get-richer loops lift popular images. For "
@@ -243,7 +244,8 @@ case = CaseStudy(
         training_data=(
             "About 2 B engaged pairs from 90 days plus 5 B co-save pairs at weight 0.3. "
             "Negatives: in-batch plus skipped results at ranks 20-200; anything within pHash "
-            "distance 8 of the query is excluded, since a re-post is a false negative. No "
+            "distance 8 of the query (looser than the de-duplication cut of 6) is excluded, "
+            "since a re-post is a false negative. No "
             "category supplies over 5% of an epoch and no image is a positive more than 50 "
             "times. Queries are fed as detector crops. Time split: train on days 1-83, "
             "validate on 84-87, test on the last three, with unseen users and pHash "
@@ -260,8 +262,9 @@ case = CaseStudy(
                    "ANN recall against exact search (target 0.95), to tell model from index "
                    "regressions."),
             Metric("nDCG@20 on judged queries",
-                   "10 k queries stratified by category, region and entry point; the first "
-                   "screen shows about 20 images."),
+                   "10 k queries stratified by category, region and entry point (about 200 k "
+                   "judged pairs, a fifth refreshed each quarter); the first screen shows "
+                   "about 20 images."),
             Metric("Sliced metrics and duplicate rate",
                    "Per category, region and crop type, plus near-duplicates in the top 20, "
                    "so averages do not hide regressions."),
@@ -298,7 +301,8 @@ case = CaseStudy(
     serving=Serving(
         pipelines=[
             Pipeline("Online query path", "online", [
-                "Gateway authenticates and decodes; catalogue queries reuse stored vectors.",
+                "Gateway authenticates and decodes; whole-image catalogue queries reuse "
+                "stored vectors.",
                 "The detector proposes boxes and the chosen box is cropped.",
                 "The distilled encoder embeds the crop on GPU with dynamic batching.",
                 "Each of 16 shards probes 32 of its 131 k IVF lists, scans PQ codes and "
@@ -355,8 +359,8 @@ case = CaseStudy(
             "is a router flag; the old index stays warm for two weeks."),
         notes=(
             "Under a spike the broker cuts probes from 32 to 12 (about 4 points of recall) "
-            "before shedding load. Catalogue-image queries (about 60%) skip the GPU and can "
-            "be cached, so the replica estimate is a ceiling."),
+            "before shedding load. Whole-image catalogue queries (about 60%) skip the GPU and "
+            "can be cached, so the replica estimate is a ceiling."),
     ),
     monitoring=Monitoring(
         operational=[
@@ -369,7 +373,7 @@ case = CaseStudy(
             "Query drift: PSI of IVF list assignments against last month.",
             "Top-1 similarity distribution; a sudden drop signals version skew or odd photos.",
             "Sampled ANN recall against exact search on one shard.",
-            "Weekly judged nDCG@20 on 1,000 live queries, free of engagement bias.",
+            "Weekly judged nDCG@20 on 250 live queries (5 k pairs), free of engagement bias.",
             "Ingest quality: decode failures, blank images, duplicate share.",
         ],
         alerts=[
@@ -397,7 +401,9 @@ case = CaseStudy(
             "Hub images near everything": (
                 "Track images in unusually many top-50s and demote them."),
             "Feedback loop to popular images": (
-                "Log-frequency correction, positive caps and exploration slots."),
+                "Caps on how often one image is a positive, per-creator page caps and "
+                "exploration slots; the log-frequency correction only undoes in-batch "
+                "sampling skew and does not fight popularity."),
             "Dark or blurred camera photos": (
                 "The client checks exposure and blur and asks for a retake; training "
                 "augmentations simulate both."),
