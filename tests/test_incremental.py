@@ -101,3 +101,19 @@ def test_check_passes_on_fresh_output_and_writes_nothing(project, runner):
 def test_no_temporary_files_are_left(project):
     _, out = project
     assert [p for p in out.rglob("*.tmp")] == []
+
+
+def test_unchanged_designs_are_neither_drawn_nor_filled_again(project, monkeypatch):
+    designs, out = project
+    write_design(designs, "other.py", SPAM.replace('slug="spam-filter"', 'slug="other"'))
+    build(designs, out, formats=FORMATS)
+    write_design(designs, "other.py", SPAM.replace('slug="spam-filter"', 'slug="other"')
+                 .replace("Rules only", "Hand-written rules"))
+    import mlsd.build
+    started = []
+    original = mlsd.build._start
+    monkeypatch.setattr(mlsd.build, "_start",
+                        lambda job, case, *a: started.append(case.slug) or original(job, case, *a))
+    result = build(designs, out, formats=FORMATS)
+    assert started == ["other"]
+    assert "spam-filter/index.html" in result.files and not result.errors

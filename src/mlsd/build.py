@@ -34,6 +34,7 @@ class BuildResult:
     inputs: dict[str, str] = field(default_factory=dict)  # path -> hash of what made it
     errors: list[MlsdError] = field(default_factory=list)
     cases: list[CaseStudy] = field(default_factory=list)
+    refs: dict[str, list] = field(default_factory=dict)  # slug -> its DiagramRefs
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     up_to_date: bool = False
@@ -64,7 +65,8 @@ class Job:
         return self.jobs or os.cpu_count() or 1
 
 
-def build(designs: Path, out: Path, *, write: bool = True, **options) -> BuildResult:
+def build(designs: Path, out: Path, *, write: bool = True, skip_if_current: bool = True,
+          **options) -> BuildResult:
     """Build the designs into out, or only in memory when write is False.
 
     Naming slugs builds just those designs' folders; the collection pages (home, casebook,
@@ -73,11 +75,11 @@ def build(designs: Path, out: Path, *, write: bool = True, **options) -> BuildRe
     job = Job(designs, out, **options)
     job.paper = paper_size(job.paper)
     check_output_folder(out, designs)
-    if write and not job.slugs and not job.force and up_to_date(
+    if write and skip_if_current and not job.slugs and not job.force and up_to_date(
             designs, out, job.formats, job.paper, job.templates):
         return BuildResult(up_to_date=True)
     old = Manifest() if job.force else Manifest.read(out)
-    key = build_key(job.formats, job.paper, [job.templates, bundled("templates")])
+    key = build_key(job.formats, job.paper, [job.templates, bundled("templates")], designs)
     hashes = {p.name: file_digest(p) for p in discover(designs)}
     cached = old if old.key == key else Manifest()
     result = _build_in_memory(job, cached, write)
@@ -120,15 +122,36 @@ def _design_outputs(job: Job, cases: list[CaseStudy], cached: Manifest, env,
     contexts = []
     with ThreadPoolExecutor(max_workers=job.workers) as pool, \
             progress(len(cases), "Built") as advance:
-        started = [(case, _start(job, case, wanted, cached, pool)) for case in cases]
+        reused = {case.slug: _reuse(job, case, cached, result) for case in cases}
+        started = [(case, reused[case.slug] or _start(job, case, wanted, cached, pool))
+                   for case in cases]
         for case, diagrams in started:
             try:
-                contexts.append(_design_pages(job, case, diagrams, env, cached, result))
+                context = diagrams if isinstance(diagrams, dict) else _design_pages(
+                    job, case, diagrams, env, cached, result)
+                contexts.append(context)
                 result.cases.append(case)
+                result.refs[case.slug] = context["diagrams"]
             except MlsdError as exc:
                 job.failed(result, exc)
             advance(case.slug)
     return contexts
+
+
+def _reuse(job: Job, case: CaseStudy, cached: Manifest, result: BuildResult) -> dict | None:
+    """Return the context of a design unchanged since the last build, taking its files from
+    disk without drawing or filling a template; None when anything of it changed."""
+    path = Path(case.location.path)
+    entry = cached.designs.get(path.name, {})
+    if "diagrams" not in entry or entry["hash"] != file_digest(path):
+        return None
+    inputs = {rel: e.input for rel, e in cached.files.items() if rel.startswith(f"{case.slug}/")}
+    files = {rel: cached.cached(job.out, rel, made_from) for rel, made_from in inputs.items()}
+    if not files or None in files.values():
+        return None
+    for rel, data in files.items():
+        _add(result, rel, data, inputs[rel])
+    return pages.design_context(case, [pages.DiagramRef(**d) for d in entry["diagrams"]])
 
 
 def _start(job: Job, case: CaseStudy, wanted: list[str], cached: Manifest, pool):
@@ -229,7 +252,8 @@ def _finish(job: Job, result: BuildResult, old: Manifest, key: str, hashes: dict
     manifest = Manifest(key, dict(old.designs), {})
     for case in result.cases:
         name = Path(case.location.path).name
-        manifest.designs[name] = {"hash": hashes.get(name, ""), "slug": case.slug}
+        manifest.designs[name] = {"hash": hashes.get(name, ""), "slug": case.slug,
+                                  "diagrams": [vars(r) for r in result.refs[case.slug]]}
     gone = {d["slug"] for name, d in old.designs.items() if name not in hashes}
     manifest.designs = {n: d for n, d in manifest.designs.items() if n in hashes}
     built = {c.slug for c in result.cases}

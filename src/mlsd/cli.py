@@ -138,6 +138,7 @@ def build(slugs, designs, out, formats, jobs, paper, force, check_only, keep_goi
     from .build import build as run_build, stale_files
 
     result = run_build(settings.designs, settings.output, slugs=slugs, write=not check_only,
+                       skip_if_current=False,  # just checked above
                        formats=chosen, templates=settings.templates,
                        jobs=jobs, paper=paper, force=force,
                        fail_fast=not keep_going)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+from importlib import metadata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,12 +39,14 @@ def graphviz_version() -> str:
     return done.stderr.strip()
 
 
-def build_key(formats, paper: str, template_dirs: list[Path]) -> str:
-    """Return the hash of everything besides the designs that output depends on."""
+def build_key(formats, paper: str, template_dirs: list[Path], designs: Path) -> str:
+    """Return the hash of everything besides each design module that output depends on:
+    versions, formats, paper, templates and the designs' shared helper modules (_*.py)."""
     folders = dict.fromkeys(d.resolve() for d in template_dirs if d and d.is_dir())
-    templates = [f"{p.name}:{file_digest(p)}" for d in folders
-                 for p in sorted(d.iterdir()) if p.is_file()]
-    return digest(__version__, graphviz_version(), ",".join(sorted(formats)), paper, *templates)
+    files = [p for d in folders for p in sorted(d.iterdir()) if p.is_file()]
+    files += sorted(designs.glob("_*.py"))
+    return digest(__version__, graphviz_version(), metadata.version("diagrams"),
+                  ",".join(sorted(formats)), paper, *(f"{p.name}:{file_digest(p)}" for p in files))
 
 
 def up_to_date(designs: Path, out: Path, formats, paper: str, templates: Path | None) -> bool:
@@ -51,7 +54,7 @@ def up_to_date(designs: Path, out: Path, formats, paper: str, templates: Path | 
     from .config import bundled
     from .loader import discover
 
-    key = build_key(formats, paper, [templates, bundled("templates")])
+    key = build_key(formats, paper, [templates, bundled("templates")], designs)
     hashes = {p.name: file_digest(p) for p in discover(designs)}
     return Manifest.read(out).is_current(key, hashes, out)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,7 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
     folders = [str(templates)] if templates else []
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders + [str(bundled("templates"))]),
+        bytecode_cache=_bytecode_cache(),
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
@@ -63,6 +65,20 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
     env.filters.update(md=inline_markdown, cell=markdown_cell)
     env.globals.update(stages=STAGES, version=__version__)
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Return a cache of compiled templates that outlives the process (saves ~0.1 s a build).
+
+    Entries are keyed by template source, so an edited template is compiled afresh.
+    """
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = root / "mlsd" / f"jinja-{__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a read-only home: compile every time
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def render(env: jinja2.Environment, name: str, **context) -> str:
