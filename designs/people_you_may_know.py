@@ -78,9 +78,10 @@ case = CaseStudy(
         scale=Scale(daily_active_users=120e6, requests_per_user=3, peak_to_average=2.5,
                     items=900e6, embedding_dim=128, compressed_bytes_per_item=32,
                     log_bytes_per_request=2000, new_items_per_day=25e6,
-                    bytes_per_new_item=64, latency_ms=30, concurrency_per_replica=8),
+                    bytes_per_new_item=64, latency_ms=30, concurrency_per_replica=8,
+                    users="members", requests="PYMK requests", new_items="connection edges"),
         notes=(
-            "Here the *items* are members (900 M embeddings) and the *new items* are new "
+            "Here the *items* are members (900 M embeddings) and the new content is "
             "connection edges, about 25 M a day at 64 bytes each (both adjacency directions "
             "plus metadata), or roughly 580 GB of graph growth a year. The raw embedding "
             "table, about 460 GB, becomes about 29 GB with 32-byte PQ codes. The bigger cost "

@@ -89,11 +89,12 @@ case = CaseStudy(
             bytes_per_new_item=20e6,  # seven ~12 MP JPEG camera frames per panorama
             latency_ms=450,  # GPU service time for one panorama
             concurrency_per_replica=1,
+            users="capture vehicles", requests="panoramas", new_items="panoramas",
         ),
         notes=(
-            "In the scale table a *user* is a capture vehicle and a *request* is one panorama, "
-            "because load comes from the fleet, not from viewers (whose tile views are served "
-            "by the CDN and never touch a model). At 450 ms per panorama, the 145/s catch-up "
+            "The scale table counts capture vehicles and panoramas rather than users and "
+            "requests, because load comes from the fleet, not from viewers (whose tile views "
+            "are served by the CDN and never touch a model). At 450 ms per panorama, the 145/s catch-up "
             "rate needs about 109 GPUs. The 46 PB of raw frames a year is why originals are "
             "kept for 90 days only (a rolling ~11 PB), and why re-running a model over a "
             "catalogue of tens of billions of panoramas is a project, not a routine job."),

@@ -205,10 +205,10 @@ def estimate(slug, designs) -> None:
                                    f"to its Requirements")
     click.echo(f"{item.case.title}: scale assumptions\n")
     for label, value in scale.assumptions():
-        click.echo(f"  {label:<34} {value}")
+        click.echo(f"  {label:<40} {value}")
     click.echo("\nDerived estimates\n")
     for e in scale.estimates():
-        click.echo(f"  {e.name:<34} {e.text:<14} = {e.formula}")
+        click.echo(f"  {e.name:<40} {e.text:<14} = {e.formula}")
 
 
 @main.command()

@@ -48,6 +48,11 @@ LABELS = {
 }
 
 
+def _singular(noun: str) -> str:
+    """Return a plural noun phrase in the singular, the simple English way (vehicles: vehicle)."""
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+
+
 @dataclass(frozen=True)
 class Estimate:
     """One derived figure with the formula that produced it."""
@@ -79,9 +84,16 @@ class Scale(Declared):
     latency_ms: float = 0  # service time of one request on one replica
     concurrency_per_replica: float = 1
     target_utilisation: float = 0.6
+    # What the counts are, in the plural, so a batch system can say "vehicles" and "panoramas".
+    users: str = "users"
+    requests: str = "requests"
+    new_items: str = "items"
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        for name in ("users", "requests", "new_items"):
+            if not getattr(self, name).strip():
+                raise self.error(f"'{name}' is empty: name what is counted, in the plural", name)
         for name, value in vars(self).items():
             if isinstance(value, (int, float)) and not math.isfinite(value):
                 raise self.error(f"'{name}' is {value}: give a finite number", name)
@@ -103,8 +115,17 @@ class Scale(Declared):
             skip |= {"bytes_per_dim", "compressed_bytes_per_item"}
         if not self.latency_ms:
             skip |= {"concurrency_per_replica", "target_utilisation"}
-        return [(label, human(getattr(self, name), unit)) for name, (label, unit) in LABELS.items()
+        return [(self._label(label), human(getattr(self, name), unit))
+                for name, (label, unit) in LABELS.items()
                 if name not in skip and getattr(self, name)]
+
+    def _label(self, label: str) -> str:
+        """Return a label in this design's own nouns ("Daily active vehicles", ...)."""
+        requests = self.requests[:1].upper() + self.requests[1:]
+        return (label.replace("Requests per user", f"{requests} per {_singular(self.users)}")
+                .replace("per request", f"per {_singular(self.requests)}")
+                .replace("users", self.users).replace("New items", f"New {self.new_items}")
+                .replace("new item", f"new {_singular(self.new_items)}"))
 
     @property
     def average_qps(self) -> float:
@@ -132,8 +153,8 @@ class Scale(Declared):
     def _traffic(self) -> Estimate:
         return Estimate(
             "Average load", self.average_qps, "QPS",
-            f"{human(self.daily_active_users)} users × {human(self.requests_per_user)} "
-            f"requests/day ÷ 86,400 s")
+            f"{human(self.daily_active_users)} {self.users} × {human(self.requests_per_user)} "
+            f"{self.requests}/day ÷ 86,400 s")
 
     def _peak(self) -> Estimate:
         return Estimate(
@@ -145,14 +166,14 @@ class Scale(Declared):
                  * self.log_bytes_per_request * DAYS_PER_YEAR)
         return Estimate(
             "Request logs per year", total, "B",
-            f"{human(self.daily_active_users)} users × {human(self.requests_per_user)} "
-            f"requests/day × {human(self.log_bytes_per_request, 'B')} × 365 days")
+            f"{human(self.daily_active_users)} {self.users} × {human(self.requests_per_user)} "
+            f"{self.requests}/day × {human(self.log_bytes_per_request, 'B')} × 365 days")
 
     def _content(self) -> Estimate:
         total = self.new_items_per_day * self.bytes_per_new_item * DAYS_PER_YEAR
         return Estimate(
             "New content per year", total, "B",
-            f"{human(self.new_items_per_day)} items/day × "
+            f"{human(self.new_items_per_day)} {self.new_items}/day × "
             f"{human(self.bytes_per_new_item, 'B')} × 365 days")
 
     def _index_raw(self) -> Estimate:
