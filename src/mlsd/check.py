@@ -10,6 +10,7 @@ from .drawing import draw
 from .errors import Location, MlsdError, display_path
 from .framework import DIAGRAM_STAGES
 from .model import CaseStudy, Section
+from .scale import Scale
 
 FULL_DEPTH_WORDS = 2000
 NON_FUNCTIONAL = ("scalability", "latency", "throughput", "privacy", "cost")
@@ -144,6 +145,8 @@ def _texts(obj, prefix: str = ""):
     elif isinstance(obj, (list, tuple)):
         for value in obj:
             yield from _texts(value, prefix)
+    elif isinstance(obj, Scale):
+        return  # numbers and the nouns that label them: not prose
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         for f in dataclasses.fields(obj):
             if f.init:
