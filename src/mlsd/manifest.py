@@ -41,10 +41,11 @@ def graphviz_version() -> str:
 
 def build_key(formats, paper: str, template_dirs: list[Path], designs: Path) -> str:
     """Return the hash of everything besides each design module that output depends on:
-    versions, formats, paper, templates and the designs' shared helper modules (_*.py)."""
+    versions, formats, paper, templates, mlsd's own code and icons, and the designs' shared
+    helper modules (_*.py)."""
     folders = dict.fromkeys(d.resolve() for d in template_dirs if d and d.is_dir())
     files = [p for d in folders for p in sorted(d.iterdir()) if p.is_file()]
-    files += sorted(designs.glob("_*.py"))
+    files += sorted(designs.glob("_*.py")) + _own_files()
     return digest(__version__, graphviz_version(), metadata.version("diagrams"),
                   ",".join(sorted(formats)), paper, *(f"{p.name}:{file_digest(p)}" for p in files))
 
@@ -57,6 +58,12 @@ def up_to_date(designs: Path, out: Path, formats, paper: str, templates: Path | 
     key = build_key(formats, paper, [templates, bundled("templates")], designs)
     hashes = {p.name: file_digest(p) for p in discover(designs)}
     return Manifest.read(out).is_current(key, hashes, out)
+
+
+def _own_files() -> list[Path]:
+    """Return mlsd's source files and icons: a change to them changes every build."""
+    package = Path(__file__).resolve().parent
+    return sorted(package.glob("*.py")) + sorted(package.glob("icons/*.png"))
 
 
 @dataclass
