@@ -78,6 +78,8 @@ def test_scale_omits_figures_without_assumptions():
     ({"peak_to_average": 0.5}, "'peak_to_average' must be at least 1"),
     ({"target_utilisation": 2}, "'target_utilisation' must be above 0 and at most 1"),
     ({"requests_per_user": "lots"}, "field 'requests_per_user' should be a number, got str"),
+    ({"items": 1e300}, "'items' is 1e\\+300: that is beyond any real system; check the units"),
+    ({"latency_ms": float("nan")}, "'latency_ms' is nan: give a finite number"),
 ])
 def test_scale_rejects_impossible_numbers(kwargs, message):
     values = {"daily_active_users": 1e6, "requests_per_user": 2, **kwargs}

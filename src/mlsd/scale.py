@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ._declared import Declared
 
 SECONDS_PER_DAY = 86_400
+ABSURD = 1e15  # no count, size or rate a design declares comes near this
 DAYS_PER_YEAR = 365
 
 
@@ -99,6 +100,9 @@ class Scale(Declared):
                 raise self.error(f"'{name}' is {value}: give a finite number", name)
             if isinstance(value, (int, float)) and value < 0:
                 raise self.error(f"'{name}' is {value}: scale figures cannot be negative", name)
+            if isinstance(value, (int, float)) and value > ABSURD:
+                raise self.error(f"'{name}' is {value:g}: that is beyond any real system; "
+                                 f"check the units", name)
         if self.daily_active_users <= 0 or self.requests_per_user <= 0:
             raise self.error("'daily_active_users' and 'requests_per_user' must be above 0")
         if self.peak_to_average < 1:
