@@ -96,7 +96,7 @@ def section_problems(section: Section) -> list[tuple[str, str]]:
             found.append((name, f"no {what}" if count == 0
                           else f"only {count} of the {minimum} {what} needed: "
                                f"add {minimum - count} more"))
-    todo = dict.fromkeys(name for name, text in _texts(section) if "TODO" in text)
+    todo = dict.fromkeys(name for name, text in texts(section) if "TODO" in text)
     found += [(name, f"'{name}' still says TODO: replace it with your answer") for name in todo]
     if section.stage_id == "requirements":
         found += _requirements_problems(section)
@@ -134,28 +134,28 @@ def diagram_problems(case: CaseStudy) -> list[Problem]:
     return problems
 
 
-def _texts(obj, prefix: str = ""):
+def texts(obj, prefix: str = ""):
     """Yield (field path, text) for every string inside a declared object."""
     if isinstance(obj, str):
         yield prefix, obj
     elif isinstance(obj, dict):
         for key, value in obj.items():
-            yield from _texts(key, prefix)
-            yield from _texts(value, prefix)
+            yield from texts(key, prefix)
+            yield from texts(value, prefix)
     elif isinstance(obj, (list, tuple)):
         for value in obj:
-            yield from _texts(value, prefix)
+            yield from texts(value, prefix)
     elif isinstance(obj, Scale):
         return  # numbers and the nouns that label them: not prose
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         for f in dataclasses.fields(obj):
             if f.init:
-                yield from _texts(getattr(obj, f.name), prefix or f.name)
+                yield from texts(getattr(obj, f.name), prefix or f.name)
 
 
 def word_count(case: CaseStudy) -> int:
     """Return the number of words in a design's write-up."""
-    return sum(len(re.findall(r"\w+", text)) for _, text in _texts(case))
+    return sum(len(re.findall(r"\w+", text)) for _, text in texts(case))
 
 
 def stage_coverage(case: CaseStudy) -> dict[str, bool]:

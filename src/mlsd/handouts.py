@@ -6,14 +6,15 @@ build's in-memory files, so a PDF never reads the disk or the network.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from itertools import accumulate
 
 from . import pages
 from .errors import RenderError
 from .framework import STAGES
+from .check import texts
 from .scale import human
+from .vocabulary import METRICS, TECHNIQUES, terms_in
 
 BASE_URL = "https://mlsd.invalid/"  # a host that never resolves: every URL is answered here
 
@@ -96,16 +97,22 @@ def cheatsheet_row(case) -> dict:
 
 
 def technique_index(contexts: list[dict]) -> list[tuple[str, list]]:
-    """Return the casebook's index: candidate models and metrics, each with where it is used."""
-    techniques, metrics = defaultdict(list), defaultdict(list)
-    for ctx in contexts:
-        case = ctx["case"]
-        place = (case.title, f"{case.slug}-stage-4-model")
-        for candidate in case.model.candidates if case.model else []:
-            techniques[candidate.name].append(place)
-        for metric in (case.evaluation.offline + case.evaluation.online) if case.evaluation else []:
-            if (case.title, f"{case.slug}-stage-5-evaluation") not in metrics[metric.name]:
-                metrics[metric.name].append((case.title, f"{case.slug}-stage-5-evaluation"))
-    def ordered(entries):
-        return sorted(entries.items(), key=lambda item: item[0].lower())
-    return [("Models and techniques", ordered(techniques)), ("Metrics", ordered(metrics))]
+    """Return the casebook's index: each well-known technique and metric, with the designs
+    that use it and the stages where they do (linked to the first of them)."""
+    sections = []
+    for heading, vocabulary in (("Techniques", TECHNIQUES), ("Metrics", METRICS)):
+        entries: dict[str, list] = {term: [] for term in vocabulary}
+        for ctx in contexts:
+            case = ctx["case"]
+            found: dict[str, list] = {}
+            for stage, section in case.sections():
+                text = " ".join(t for _, t in texts(section)) if section else ""
+                for term in terms_in(text, vocabulary):
+                    found.setdefault(term, []).append(stage)
+            for term, stages in found.items():
+                numbers = ", ".join(str(s.number) for s in stages)
+                entries[term].append((f"{case.title} (stage{'s' * (len(stages) > 1)} "
+                                      f"{numbers})", f"{case.slug}-{stages[0].anchor}"))
+        sections.append((heading, [(term, places) for term, places in entries.items()
+                                   if places]))
+    return sections
