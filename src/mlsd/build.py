@@ -98,7 +98,8 @@ def _build_in_memory(job: Job, cached: Manifest, write: bool) -> BuildResult:
     env = pages.environment(job.templates)
     contexts = _design_outputs(job, [i.case for i in loaded if i.case], cached, env, result)
     if not job.slugs and result.cases:
-        _add(result, "index.html", _home(result.cases, env))
+        _add(result, "index.html", _home(result, env, printed="pdf" in job.formats,
+                                         thumbnails="svg" in job.formats))
     early = set(result.files)
     if write:
         result.written += write_tree(job.out, _wanted(result.files, job.formats))
@@ -306,8 +307,11 @@ def is_wide(svg: bytes) -> bool:
     return width > 1.4 * height and width > 720
 
 
-def _home(cases: list[CaseStudy], env) -> bytes:
+def _home(result: BuildResult, env, printed: bool, thumbnails: bool) -> bytes:
+    """Return the home page: a card per design, with its first diagram as a thumbnail."""
     items = [{"case": c, "words": word_count(c), "diagrams": len(c.diagrams),
-              "category": c.framing.category if c.framing else "not framed yet"}
-             for c in cases]
-    return pages.render(env, "home.html.j2", cases=items).encode()
+              "category": c.framing.category if c.framing else "not framed yet",
+              "thumbnail": result.refs[c.slug][0].svg if thumbnails and result.refs[c.slug]
+              else ""}
+             for c in result.cases]
+    return pages.render(env, "home.html.j2", cases=items, printed=printed).encode()
