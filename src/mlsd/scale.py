@@ -45,7 +45,7 @@ LABELS = {
     "bytes_per_new_item": ("Stored bytes per new item", "B"),
     "latency_ms": ("Model latency per request", "ms"),
     "concurrency_per_replica": ("Requests in flight per replica", ""),
-    "target_utilisation": ("Target replica utilisation", ""),
+    "target_utilisation": ("Target replica utilisation", "%"),
 }
 
 
@@ -119,7 +119,8 @@ class Scale(Declared):
             skip |= {"bytes_per_dim", "compressed_bytes_per_item"}
         if not self.latency_ms:
             skip |= {"concurrency_per_replica", "target_utilisation"}
-        return [(self._label(label), human(getattr(self, name), unit))
+        return [(self._label(label), f"{getattr(self, name):.0%}" if unit == "%"
+                 else human(getattr(self, name), unit))
                 for name, (label, unit) in LABELS.items()
                 if name not in skip and getattr(self, name)]
 
