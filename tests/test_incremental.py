@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, needs_graphviz, write_design
-from mlsd.build import build, stale_files
+from mlsd.build import build
 from mlsd.cli import main
 
 pytestmark = needs_graphviz

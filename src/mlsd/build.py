@@ -20,10 +20,9 @@ from .errors import MlsdError
 from .loader import discover, load_all
 from .manifest import NAME as MANIFEST, Entry, Manifest, build_key, digest, file_digest, up_to_date
 from .model import CaseStudy
-from .output import remove_files, write_tree
+from .output import check_output_folder, remove_files, write_tree
 from .progress import progress
 from .render import DIAGRAM_FORMATS, dot_binary, render_dot, source_key
-
 
 
 @dataclass
@@ -271,28 +270,6 @@ def _finish(job: Job, result: BuildResult, old: Manifest, key: str, hashes: dict
 
 def _format(rel: str) -> str:
     return Path(rel).suffix.lstrip(".")
-
-
-def check_output_folder(out: Path, designs: Path) -> None:
-    """Refuse an output folder that mlsd cannot own: a source folder, or someone else's files."""
-    target = out.resolve()
-    for owned, what in ((Path.cwd(), "the working folder"), (designs.resolve(), "the designs"),
-                        (Path.home(), "your home folder")):
-        if target == owned or target in owned.parents:
-            raise MlsdError(f"refusing to build into {out}: it contains {what}; "
-                            f"pass --out a folder of its own, such as output/")
-    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
-        raise MlsdError(f"refusing to build into {out}: it holds files mlsd did not write; "
-                        f"pass --out an empty or new folder")
-
-
-def stale_files(out: Path, result: BuildResult) -> list[str]:
-    """Return the output files that differ from, are missing from or are extra on disk."""
-    old = Manifest.read(out)
-    differ = [rel for rel, data in sorted(result.files.items())
-              if not (out / rel).is_file() or (out / rel).read_bytes() != data]
-    extra = sorted(rel for rel in old.files if rel not in result.files and (out / rel).exists())
-    return differ + extra
 
 
 def is_wide(svg: bytes) -> bool:

@@ -135,7 +135,8 @@ def build(slugs, designs, out, formats, jobs, paper, force, check_only, keep_goi
             settings.designs, settings.output, chosen, paper, settings.templates):
         click.echo(f"{settings.output} is up to date.", err=True)  # decided without any import
         return
-    from .build import build as run_build, stale_files
+    from .build import build as run_build
+    from .output import stale_files
 
     result = run_build(settings.designs, settings.output, slugs=slugs, write=not check_only,
                        skip_if_current=False,  # just checked above
@@ -143,7 +144,7 @@ def build(slugs, designs, out, formats, jobs, paper, force, check_only, keep_goi
                        jobs=jobs, paper=paper, force=force,
                        fail_fast=not keep_going)
     if check_only:
-        stale = stale_files(settings.output, result)
+        stale = stale_files(settings.output, result.files)
         for rel in stale:
             click.echo(f"{settings.output / rel}: stale: run 'mlsd build' and commit the result")
         if not stale and not result.errors:

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import MlsdError
+from .manifest import NAME as MANIFEST, Manifest
 
 
 def staging_dir(root: Path) -> Path:
@@ -64,3 +65,25 @@ def remove_files(root: Path, paths: list[str]) -> list[str]:
             if path.parent != root and not any(path.parent.iterdir()):
                 path.parent.rmdir()
     return removed
+
+
+def check_output_folder(out: Path, designs: Path) -> None:
+    """Refuse an output folder that mlsd cannot own: a source folder, or someone else's files."""
+    target = out.resolve()
+    for owned, what in ((Path.cwd(), "the working folder"), (designs.resolve(), "the designs"),
+                        (Path.home(), "your home folder")):
+        if target == owned or target in owned.parents:
+            raise MlsdError(f"refusing to build into {out}: it contains {what}; "
+                            f"pass --out a folder of its own, such as output/")
+    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
+        raise MlsdError(f"refusing to build into {out}: it holds files mlsd did not write; "
+                        f"pass --out an empty or new folder")
+
+
+def stale_files(out: Path, files: dict[str, bytes]) -> list[str]:
+    """Return the output files that differ from, are missing from or are extra on disk."""
+    old = Manifest.read(out)
+    differ = [rel for rel, data in sorted(files.items())
+              if not (out / rel).is_file() or (out / rel).read_bytes() != data]
+    extra = sorted(rel for rel in old.files if rel not in files and (out / rel).exists())
+    return differ + extra
