@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .config import DEFAULT_FORMATS, FORMATS, Settings, load_settings
+from .config import DEFAULT_FORMATS, FORMATS, Settings, bundled, load_settings
 from .errors import display_path
 
 
@@ -171,7 +171,7 @@ def new(title, slug, designs, source, force) -> None:
     from .scaffold import new_design
 
     settings = _settings(designs)
-    if not designs and settings.designs.parent != Path.cwd():  # bundled: write here instead
+    if settings.designs == bundled("designs"):  # never write into mlsd's own case studies
         settings.designs = Path.cwd() / "designs"
     settings.designs.mkdir(parents=True, exist_ok=True)
     path = new_design(title, settings.designs, environment(settings.templates), slug=slug,
