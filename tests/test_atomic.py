@@ -59,3 +59,22 @@ def test_kill_9_leaves_previous_output_whole(delay, tmp_path):
     assert not (tmp_path / ".out.mlsd-staging").exists()
     check = subprocess.run(command + ["--check"], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_ctrl_c_is_one_line_and_leaves_no_staging(tmp_path):
+    designs, out = tmp_path / "designs", tmp_path / "out"
+    write_design(designs, "spam_filter.py", SPAM)
+    child = subprocess.Popen([sys.executable, "-m", "mlsd", "-q", "build", "--designs",
+                              str(designs), "--out", str(out), "--force"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(2.0)
+    child.send_signal(signal.SIGINT)
+    output, _ = child.communicate(timeout=120)
+    if child.returncode == 0:
+        pytest.skip("the build finished before the interrupt arrived")
+    assert child.returncode == 1
+    assert output == (f"Error: interrupted: every file in {out} is whole, old or new; "
+                      f"run the build again to finish\n")
+    assert not (tmp_path / ".out.mlsd-staging").exists()
+    assert not list(out.rglob("*.tmp")) if out.exists() else True

@@ -64,3 +64,13 @@ def test_no_path_traversal(live):
             assert exc.code == 404
         else:
             assert "root:" not in body
+
+
+def test_busy_port_is_one_line(live, runner, tmp_path):
+    from mlsd.cli import main
+    _, base = live
+    port = base.rsplit(":", 1)[1]
+    result = runner.invoke(main, ["serve", "--designs", str(tmp_path), "--port", port])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: cannot serve on 127.0.0.1:{port}: ")
+    assert result.output.endswith("pass --port with a free port (0 picks one)\n")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,7 +225,8 @@ def _pdf_outputs(job: Job, contexts: list[dict], cached: Manifest, env, result: 
         return
     # Longest first, so the casebook does not start last.
     order = sorted(todo.values(), key=lambda t: -len(t[0].html))
-    with ProcessPoolExecutor(max_workers=min(job.workers, len(order))) as pool, \
+    with ProcessPoolExecutor(max_workers=min(job.workers, len(order)),
+                             initializer=_leave_interrupts_to_the_parent) as pool, \
             progress(len(order), "Printed") as advance:
         futures = [(doc, made_from, pool.submit(handouts.pdf_bytes, doc.html, needed, doc.folder))
                    for doc, needed, made_from in order]
@@ -234,6 +236,11 @@ def _pdf_outputs(job: Job, contexts: list[dict], cached: Manifest, env, result: 
             except MlsdError as exc:
                 job.failed(result, exc)
             advance(doc.path)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Let Ctrl-C stop the build once, in the parent, instead of a traceback per worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _add(result: BuildResult, rel: str, data: bytes, made_from: str = "") -> None:

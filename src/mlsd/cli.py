@@ -138,11 +138,15 @@ def build(slugs, designs, out, formats, jobs, paper, force, check_only, keep_goi
     from .build import build as run_build
     from .output import stale_files
 
-    result = run_build(settings.designs, settings.output, slugs=slugs, write=not check_only,
-                       skip_if_current=False,  # just checked above
-                       formats=chosen, templates=settings.templates,
-                       jobs=jobs, paper=paper, force=force,
-                       fail_fast=not keep_going)
+    try:
+        result = run_build(settings.designs, settings.output, slugs=slugs, write=not check_only,
+                           skip_if_current=False,  # just checked above
+                           formats=chosen, templates=settings.templates,
+                           jobs=jobs, paper=paper, force=force,
+                           fail_fast=not keep_going)
+    except KeyboardInterrupt:
+        raise click.ClickException(f"interrupted: every file in {settings.output} is whole, "
+                                   f"old or new; run the build again to finish") from None
     if check_only:
         stale = stale_files(settings.output, result.files)
         for rel in stale:

@@ -124,8 +124,14 @@ def serve(settings: Settings, port: int, on_ready=None,
 
     root = Path(tempfile.mkdtemp(prefix="mlsd-serve-"))
     site, stop = Site(settings, root), stop or threading.Event()
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port),
+                                     partial(_handler(site), directory=str(root)))
+    except OSError as exc:
+        shutil.rmtree(root, ignore_errors=True)
+        raise MlsdError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}: "
+                        f"pass --port with a free port (0 picks one)") from None
     site.rebuild()
-    server = ThreadingHTTPServer(("127.0.0.1", port), partial(_handler(site), directory=str(root)))
 
     def watch() -> None:
         for _ in watchfiles.watch(*watched(settings), stop_event=stop, debounce=50, step=20):
