@@ -336,7 +336,11 @@ case = CaseStudy(
         latency_budget={
             "Gateway, auth and context": 10,
             "User features and history": 15,
-            "User tower and candidate sources": 35,
+            "Candidate sources": {
+                "User tower and IVF-PQ search": 35,
+                "Co-watch neighbours": 15,
+                "Subscriptions, trending and exploration": 10,
+            },
             "Merge and filter": 10,
             "Pre-ranking": 15,
             "Feature hydration for 500 videos": 25,

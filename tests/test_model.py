@@ -106,3 +106,10 @@ def test_diagram_stage_must_exist():
     case = CaseStudy(slug="x", title="X", summary="s")
     with pytest.raises(DesignError, match="unknown stage 'training'"):
         case.diagram("Model", stage="training")
+
+
+def test_latency_budget_adds_steps_and_takes_the_slowest_parallel_branch():
+    from mlsd import Serving
+    serving = Serving(latency_budget={"Gateway": 10, "Candidates": {"ANN": 20, "Co-watch": 12},
+                                      "Ranker": 40})
+    assert serving.total_latency_ms == 70

@@ -128,14 +128,16 @@ class Evaluation(Section):
 class Serving(Section):
     stage_id = "serving"
     pipelines: list[Pipeline] = field(default_factory=list)
-    latency_budget: dict[str, float] = field(default_factory=dict)  # step -> milliseconds
+    # step -> milliseconds; a step may be {branch: ms} for branches that run in parallel
+    latency_budget: dict[str, float | dict[str, float]] = field(default_factory=dict)
     placement: str = ""  # cloud or on-device, hardware
     compression: str = ""
     rollout: str = ""
 
     @property
     def total_latency_ms(self) -> float:
-        return sum(self.latency_budget.values())
+        """Return the budget's critical path: steps add up, parallel branches take the max."""
+        return sum(step_ms(v) for v in self.latency_budget.values())
 
     @property
     def pattern(self) -> str:
@@ -152,6 +154,11 @@ class Monitoring(Section):
     alerts: list[str] = field(default_factory=list)
     retraining: str = ""
     failure_modes: dict[str, str] = field(default_factory=dict)  # failure -> mitigation
+
+
+def step_ms(budget: float | dict[str, float]) -> float:
+    """Return one step's milliseconds: its number, or its slowest parallel branch."""
+    return max(budget.values(), default=0) if isinstance(budget, dict) else budget
 
 
 # The case study ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .framework import Stage
-from .model import CaseStudy, Section
+from .model import CaseStudy, Section, step_ms
 from .scale import Scale, human
 
 
@@ -98,7 +98,13 @@ def evaluation_blocks(s) -> list[Block]:
 def serving_blocks(s) -> list[Block]:
     cards = [{"title": p.name, "badge": p.mode, "text": "", "lists": [("", p.steps)]}
              for p in s.pipelines]
-    budget = [(step, f"{human(ms)} ms") for step, ms in s.latency_budget.items()]
+    budget = []
+    for step, ms in s.latency_budget.items():
+        if isinstance(ms, dict):  # parallel branches: the step costs its slowest branch
+            budget.append((f"{step} (in parallel)", f"{human(step_ms(ms))} ms"))
+            budget += [(f"↳ {branch}", f"{human(b)} ms") for branch, b in ms.items()]
+        else:
+            budget.append((step, f"{human(ms)} ms"))
     if budget:
         budget.append(("**Total**", f"**{human(s.total_latency_ms)} ms**"))
     return (([Block("cards", "Pipelines", cards=cards)] if cards else [])
