@@ -45,7 +45,6 @@ def test_every_diagram_loads_without_console_errors(live, page):
 def test_clicking_a_node_opens_its_stage(live, page):
     _, base = live
     page.goto(f"{base}/spam-filter/index.html", wait_until="load")
-    frame = page.frame_locator("#diagram-system-architecture object")
     page.locator("#diagram-system-architecture object").scroll_into_view_if_needed()
     page.evaluate("""() => {
         const svg = document.querySelector('#diagram-system-architecture object').contentDocument;

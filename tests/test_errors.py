@@ -118,7 +118,7 @@ def test_template_error_names_the_template_and_line(tmp_path, runner, monkeypatc
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == (
         "mytemplates/readme.md.j2:2: template error: Expected an expression, "
-        f"got 'end of statement block': fix the template")
+        "got 'end of statement block': fix the template")
 
 
 @pytest.mark.parametrize("out", [".", "designs", ".."])

@@ -1,8 +1,6 @@
 """Incremental builds: the manifest skips unchanged work, removes stale files, gates drift."""
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest

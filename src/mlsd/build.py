@@ -15,11 +15,11 @@ from pathlib import Path
 
 from . import handouts, pages
 from .check import word_count
-from .config import DEFAULT_FORMATS, bundled, paper_size
+from .config import DEFAULT_FORMATS, paper_size
 from .drawing import Drawing, draw
 from .errors import MlsdError
-from .loader import discover, load_all
-from .manifest import NAME as MANIFEST, Entry, Manifest, build_key, digest, file_digest, up_to_date
+from .loader import load_all
+from .manifest import NAME as MANIFEST, Entry, Manifest, build_state, digest
 from .model import CaseStudy
 from .output import check_output_folder, remove_files, write_tree
 from .progress import progress
@@ -53,6 +53,7 @@ class Job:
     paper: str = "A4"
     force: bool = False
     fail_fast: bool = False
+    hashes: dict[str, str] = field(default_factory=dict)  # design file name -> content hash
 
     def failed(self, result: "BuildResult", error: MlsdError) -> None:
         """Record an error; with fail_fast, stop the build at the first one."""
@@ -75,16 +76,14 @@ def build(designs: Path, out: Path, *, write: bool = True, skip_if_current: bool
     job = Job(designs, out, **options)
     job.paper = paper_size(job.paper)
     check_output_folder(out, designs)
-    if write and skip_if_current and not job.slugs and not job.force and up_to_date(
-            designs, out, job.formats, job.paper, job.templates):
-        return BuildResult(up_to_date=True)
+    key, job.hashes = build_state(designs, job.formats, job.paper, job.templates)
     old = Manifest() if job.force else Manifest.read(out)
-    key = build_key(job.formats, job.paper, [job.templates, bundled("templates")], designs)
-    hashes = {p.name: file_digest(p) for p in discover(designs)}
+    if write and skip_if_current and not job.slugs and old.is_current(key, job.hashes, out):
+        return BuildResult(up_to_date=True)
     cached = old if old.key == key else Manifest()
     result = _build_in_memory(job, cached, write)
     if write:
-        _finish(job, result, old, key, hashes)
+        _finish(job, result, old, key)
     return result
 
 
@@ -144,7 +143,7 @@ def _reuse(job: Job, case: CaseStudy, cached: Manifest, result: BuildResult) -> 
     disk without drawing or filling a template; None when anything of it changed."""
     path = Path(case.location.path)
     entry = cached.designs.get(path.name, {})
-    if "diagrams" not in entry or entry["hash"] != file_digest(path):
+    if "diagrams" not in entry or entry["hash"] != job.hashes.get(path.name):
         return None
     inputs = {rel: e.input for rel, e in cached.files.items() if rel.startswith(f"{case.slug}/")}
     files = {rel: cached.cached(job.out, rel, made_from) for rel, made_from in inputs.items()}
@@ -194,7 +193,8 @@ def _design_pages(job: Job, case: CaseStudy, started, env, cached: Manifest,
         refs.append(pages.DiagramRef(spec.title, spec.slug, spec.stage, drawing.description(),
                                      wide=is_wide(rendered.get("svg", b""))))
     context = pages.design_context(case, refs)
-    made_from = digest(file_digest(Path(case.location.path)), *(repr(r) for r in refs))
+    made_from = digest(job.hashes.get(Path(case.location.path).name, ""),
+                       *(repr(r) for r in refs))
     makers = {"README.md": lambda: pages.render(env, "readme.md.j2", **context).encode(),
               "index.html": lambda: pages.render(env, "design.html.j2", **context).encode(),
               "design.json": lambda: pages.design_json(case, refs).encode()}
@@ -254,15 +254,15 @@ def _wanted(files: dict[str, bytes], formats) -> dict[str, bytes]:
     return {k: v for k, v in files.items() if _format(k) in formats}
 
 
-def _finish(job: Job, result: BuildResult, old: Manifest, key: str, hashes: dict[str, str]):
+def _finish(job: Job, result: BuildResult, old: Manifest, key: str):
     """Record what was built and remove what it replaces: only files mlsd itself wrote."""
     manifest = Manifest(key, dict(old.designs), {})
     for case in result.cases:
         name = Path(case.location.path).name
-        manifest.designs[name] = {"hash": hashes.get(name, ""), "slug": case.slug,
+        manifest.designs[name] = {"hash": job.hashes.get(name, ""), "slug": case.slug,
                                   "diagrams": [vars(r) for r in result.refs[case.slug]]}
-    gone = {d["slug"] for name, d in old.designs.items() if name not in hashes}
-    manifest.designs = {n: d for n, d in manifest.designs.items() if n in hashes}
+    gone = {d["slug"] for name, d in old.designs.items() if name not in job.hashes}
+    manifest.designs = {n: d for n, d in manifest.designs.items() if n in job.hashes}
     built = {c.slug for c in result.cases}
     for rel, entry in old.files.items():
         folder = rel.split("/")[0] if "/" in rel else ""

@@ -14,11 +14,7 @@ from .scale import Scale
 
 FULL_DEPTH_WORDS = 2000
 NON_FUNCTIONAL = ("scalability", "latency", "throughput", "privacy", "cost")
-STAGE_CLASSES = {
-    "requirements": "Requirements", "framing": "Framing", "data": "DataPreparation",
-    "model": "ModelDevelopment", "evaluation": "Evaluation", "serving": "Serving",
-    "monitoring": "Monitoring",
-}
+STAGE_CLASSES = {cls.stage_id: cls.__name__ for cls in Section.__subclasses__()}
 
 # stage id -> (field, minimum count, what the field holds)
 RULES: dict[str, list[tuple[str, int, str]]] = {

@@ -8,12 +8,11 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-import traceback
 from dataclasses import dataclass, field
 
 from diagrams import Cluster, Diagram, Edge, getdiagram, setdiagram
 
-from .errors import DesignError, Location
+from .errors import DesignError, traceback_location
 from .framework import Stage, get_stage
 from .model import DiagramSpec
 
@@ -172,12 +171,12 @@ def draw(spec: DiagramSpec) -> Drawing:
         with canvas:
             spec.draw()
     except DesignError as exc:
-        exc.location = exc.location or _failing_line(exc, spec)
+        exc.location = exc.location or traceback_location(exc, spec.location.path, spec.location)
         raise
     except Exception as exc:
         raise DesignError(
             f"diagram '{spec.title}' raised {type(exc).__name__}: {exc}: fix the drawing code",
-            _failing_line(exc, spec)) from exc
+            traceback_location(exc, spec.location.path, spec.location)) from exc
     if not canvas.drawing.nodes and not canvas.drawing.edges:
         raise DesignError(f"diagram '{spec.title}' draws no nodes: add at least one node",
                           spec.location)
@@ -188,10 +187,3 @@ def draw(spec: DiagramSpec) -> Drawing:
                           spec.location)
     return drawing
 
-
-def _failing_line(exc: BaseException, spec: DiagramSpec) -> Location:
-    """Return the deepest line of the design file in the exception's traceback."""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename == spec.location.path:
-            return Location(frame.filename, frame.lineno or 0)
-    return spec.location

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import traceback
 from dataclasses import dataclass
 
 import click
@@ -26,6 +27,14 @@ class Location:
 
     def __str__(self) -> str:
         return f"{display_path(self.path)}:{self.line}"
+
+
+def traceback_location(exc: BaseException, path: str, default: "Location") -> "Location":
+    """Return the deepest line of the file at path in the exception's traceback."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if os.path.abspath(frame.filename) == os.path.abspath(path):
+            return Location(path, frame.lineno or default.line)
+    return default
 
 
 class MlsdError(click.ClickException):

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import importlib.util
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DesignError, Location, MlsdError
+from .errors import DesignError, Location, MlsdError, traceback_location
 from .model import CaseStudy
 
 
@@ -100,7 +99,7 @@ def _import(path: Path):
                           Location(str(path), exc.lineno or 1)) from None
     except Exception as exc:
         raise DesignError(f"{type(exc).__name__}: {exc}: fix the design module",
-                          _line_in(exc, path)) from None
+                          traceback_location(exc, str(path), Location(str(path), 1))) from None
     return module
 
 
@@ -114,10 +113,3 @@ def _require_utf8(path: Path) -> None:
         raise DesignError(f"is not UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8",
                           Location(str(path), line)) from None
 
-
-def _line_in(exc: BaseException, path: Path) -> Location:
-    """Return the deepest line of path in the exception's traceback."""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if Path(frame.filename) == path:
-            return Location(str(path), frame.lineno or 1)
-    return Location(str(path), 1)

@@ -50,14 +50,19 @@ def build_key(formats, paper: str, template_dirs: list[Path], designs: Path) -> 
                   ",".join(sorted(formats)), paper, *(f"{p.name}:{file_digest(p)}" for p in files))
 
 
-def up_to_date(designs: Path, out: Path, formats, paper: str, templates: Path | None) -> bool:
-    """Return whether out already holds this build, judging by file hashes alone."""
+def build_state(designs: Path, formats, paper: str,
+                templates: Path | None) -> tuple[str, dict[str, str]]:
+    """Return the build key and {design file name: content hash}: what output depends on."""
     from .config import bundled
     from .loader import discover
 
     key = build_key(formats, paper, [templates, bundled("templates")], designs)
-    hashes = {p.name: file_digest(p) for p in discover(designs)}
-    return Manifest.read(out).is_current(key, hashes, out)
+    return key, {p.name: file_digest(p) for p in discover(designs)}
+
+
+def up_to_date(designs: Path, out: Path, formats, paper: str, templates: Path | None) -> bool:
+    """Return whether out already holds this build, judging by file hashes alone."""
+    return Manifest.read(out).is_current(*build_state(designs, formats, paper, templates), out)
 
 
 def _own_files() -> list[Path]:
