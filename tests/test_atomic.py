@@ -63,12 +63,13 @@ def test_kill_9_leaves_previous_output_whole(delay, tmp_path):
 
 def test_ctrl_c_is_one_line_and_leaves_no_staging(tmp_path):
     designs, out = tmp_path / "designs", tmp_path / "out"
-    write_design(designs, "spam_filter.py", SPAM)
+    for i in range(4):  # enough work that the interrupt lands well before the end
+        write_design(designs, f"spam_{i}.py", SPAM.replace('"spam-filter"', f'"spam-{i}"'))
     child = subprocess.Popen([sys.executable, "-m", "mlsd", "-q", "build", "--designs",
                               str(designs), "--out", str(out), "--force"],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    time.sleep(2.0)
+    time.sleep(1.0)
     child.send_signal(signal.SIGINT)
     output, _ = child.communicate(timeout=120)
     if child.returncode == 0:
