@@ -11,7 +11,7 @@ from mlsd.build import build
 from mlsd.errors import MlsdError
 from mlsd.framework import STAGES
 from mlsd.config import paper_size
-from mlsd.handouts import brief
+from mlsd.cards import brief
 
 pytestmark = needs_graphviz
 

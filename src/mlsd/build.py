@@ -1,301 +1,206 @@
-"""The build pipeline: load designs, draw, lay out in parallel, fill templates, then write.
+"""The build pipeline: plan, lay out, fill pages, print PDFs, write, record.
 
-Everything is built in memory first and written atomically, design pages before PDFs so an
-edit shows at once. The manifest lets a build skip what has not changed: an unchanged tree
-imports no design at all, and unchanged diagrams and PDFs are taken from disk.
+1. Plan: from file hashes alone, which designs changed (an unchanged tree imports nothing).
+2. Lay out, fill pages, print: each changed design in a worker of its own (design_build.py),
+   its files written as they arrive, pages before PDFs, so an edit shows at once.
+3. The collection (home page, cheat sheet, worksheet, casebook) from the designs' cards.
+4. Record: the manifest of what was made from what; files no build makes any more go.
 """
 from __future__ import annotations
 
+import logging
 import os
-import re
-import signal
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import handouts, pages
-from .check import word_count
 from .config import DEFAULT_FORMATS, paper_size
-from .drawing import Drawing, draw
-from .errors import MlsdError
-from .loader import load_all
-from .manifest import NAME as MANIFEST, Entry, Manifest, build_state, digest
-from .model import CaseStudy
-from .output import check_output_folder, remove_files, write_tree
-from .progress import progress
-from .render import DIAGRAM_FORMATS, dot_binary, render_dot, source_key
+from .errors import DesignError, Location, MlsdError
+from .manifest import NAME as MANIFEST, DesignRecord, Entry, Manifest, Output, digest, intact
+from .plan import (DEFAULT_TIMEOUT, Job, Plan, card, collection_files, collection_made_from,
+                   make_plan, printed, shown)
+
+log = logging.getLogger("mlsd")
 
 
 @dataclass
-class BuildResult:
-    """What a build produced in memory (keyed by path below the output folder) and did."""
+class Report:
+    """What a build did, for the command line and tests."""
 
-    files: dict[str, bytes] = field(default_factory=dict)
-    inputs: dict[str, str] = field(default_factory=dict)  # path -> hash of what made it
-    errors: list[MlsdError] = field(default_factory=list)
-    cases: list[CaseStudy] = field(default_factory=list)
-    refs: dict[str, list] = field(default_factory=dict)  # slug -> its DiagramRefs
-    written: list[str] = field(default_factory=list)
+    built: list[str] = field(default_factory=list)  # slugs of the designs built now
+    reused: list[str] = field(default_factory=list)  # slugs of the designs left as they were
+    written: list[str] = field(default_factory=list)  # output files whose bytes changed
     removed: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # with check: files that differ from disk
+    errors: list[MlsdError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # `mlsd check` lines, path:line: ...
     up_to_date: bool = False
 
 
-@dataclass
-class Job:
-    """Everything one build needs to know, fixed before any work starts."""
+def build(designs: Path, out: Path, *, slugs: tuple[str, ...] = (),
+          formats: tuple[str, ...] = DEFAULT_FORMATS, templates: Path | None = None,
+          paper: str = "A4", jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT,
+          force: bool = False, strict: bool = False, check: bool = False,
+          fail_fast: bool = False) -> Report:
+    """Build the designs in `designs` into `out`, redoing only what changed.
 
-    designs: Path
-    out: Path
-    slugs: tuple[str, ...] = ()
-    formats: tuple[str, ...] = DEFAULT_FORMATS
-    templates: Path | None = None
-    jobs: int | None = None
-    paper: str = "A4"
-    force: bool = False
-    fail_fast: bool = False
-    hashes: dict[str, str] = field(default_factory=dict)  # design file name -> content hash
-
-    def failed(self, result: "BuildResult", error: MlsdError) -> None:
-        """Record an error; with fail_fast, stop the build at the first one."""
-        if self.fail_fast:
-            raise error
-        result.errors.append(error)
-
-    @property
-    def workers(self) -> int:
-        return self.jobs or os.cpu_count() or 1
-
-
-def build(designs: Path, out: Path, *, write: bool = True, skip_if_current: bool = True,
-          **options) -> BuildResult:
-    """Build the designs into out, or only in memory when write is False.
-
-    Naming slugs builds just those designs' folders; the collection pages (home, casebook,
-    cheat sheet, worksheet) and the removal of stale files happen only in a full build.
+    Naming slugs builds just those designs; the collection pages are updated either way.
+    With check, nothing is written: the report names the files that differ from the disk.
     """
-    job = Job(designs, out, **options)
-    job.paper = paper_size(job.paper)
-    check_output_folder(out, designs)
-    key, job.hashes = build_state(designs, job.formats, job.paper, job.templates)
-    old = Manifest() if job.force else Manifest.read(out)
-    if write and skip_if_current and not job.slugs and old.is_current(key, job.hashes, out):
-        return BuildResult(up_to_date=True)
-    cached = old if old.key == key else Manifest()
-    result = _build_in_memory(job, cached, write)
-    if write:
-        _finish(job, result, old, key)
-    return result
+    from .output import OutputFolder
+
+    job = Job(designs, out, tuple(slugs), tuple(formats), templates, paper_size(paper),
+              max(1, min(jobs or os.cpu_count() or 1, os.cpu_count() or 1)), timeout,
+              force, strict, check, fail_fast)
+    folder = OutputFolder(out, designs, dry=check)
+    plan = make_plan(job)
+    report = Report()
+    if plan.up_to_date():
+        report.up_to_date, report.reused = True, [r.slug for r in plan.kept.values()]
+        _replay(job, plan.kept.values(), report)
+        return report
+    with folder.locked():
+        records = _build_designs(plan, folder, report)
+        files = _build_collection(plan, records, folder, report)
+        if not check:
+            _record(plan, records, files, folder, report)
+    _replay(job, [records[p.name] for p in plan.files if p.name in records], report)
+    return report
 
 
-def _build_in_memory(job: Job, cached: Manifest, write: bool) -> BuildResult:
-    """Make every output in memory; with write, design pages land before PDFs start."""
-    loaded = load_all(job.designs, job.slugs)
-    result = BuildResult()
-    for item in loaded:
-        if item.error:
-            job.failed(result, item.error)
+def _build_designs(plan: Plan, folder, report: Report) -> dict[str, DesignRecord]:
+    """Build every stale design in workers, writing its files as they arrive; return the
+    manifest's record of every design, by file name (a failed one keeps its last good one)."""
+    from . import pages, workers
+    from .design_build import task
+    from .progress import progress
+
+    job = plan.job
     env = pages.environment(job.templates)
-    contexts = _design_outputs(job, [i.case for i in loaded if i.case], cached, env, result)
-    if not job.slugs and result.cases:
-        _add(result, "index.html", _home(result, env, printed="pdf" in job.formats,
-                                         thumbnails="svg" in job.formats))
-    early = set(result.files)
-    if write:
-        result.written += write_tree(job.out, _wanted(result.files, job.formats))
     if "pdf" in job.formats:
-        _pdf_outputs(job, contexts, cached, env, result)
-    result.files = _wanted(result.files, job.formats)
-    if write:
-        late = {k: v for k, v in result.files.items() if k not in early}
-        result.written += write_tree(job.out, late)
-    return result
+        import weasyprint  # noqa: F401: loaded once here, shared by every forked worker
+    records = dict(plan.kept)
+    claims = {r.slug: name for name, r in plan.kept.items()}
+    tasks = [task(path, job, plan.old.designs.get(path.name), env) for path in plan.stale]
+    slugs: dict[int, str] = {}
+    with progress(len(tasks), "Built", quiet=job.check) as advance:
+        for event in workers.run(tasks, job.jobs, job.timeout):
+            path = plan.stale[event.index]
+            if event.kind == "slug":
+                slugs[event.index] = event.payload
+                owner = claims.setdefault(event.payload, path.name)
+                if owner != path.name:
+                    _fail(job, report, DesignError(
+                        f"slug '{event.payload}' is already used by {owner}: give this design "
+                        f"its own slug", Location(str(path), 1)), records, plan, path)
+            elif claims.get(slugs.get(event.index)) != path.name or (
+                    job.slugs and slugs.get(event.index) not in job.slugs):
+                continue  # a duplicate, or a design that was not asked for
+            elif event.kind == "outputs":
+                report.written += folder.put(event.payload, report)
+            elif event.kind == "record":
+                records[path.name] = event.payload
+                report.built.append(event.payload.slug)
+                advance(event.payload.slug)
+            elif event.kind in ("error", "failed"):
+                error = event.payload if isinstance(event.payload, MlsdError) else \
+                    DesignError(str(event.payload), Location(str(path), 1))
+                _fail(job, report, error, records, plan, path)
+    unknown = [s for s in job.slugs if s not in {r.slug for r in records.values()}
+               and s not in slugs.values()]
+    if unknown:
+        raise MlsdError(f"no design with slug {', '.join(unknown)}: 'mlsd list' shows the "
+                        f"slugs there are")
+    report.reused = [r.slug for r in plan.kept.values()]
+    return records
 
 
-def _design_outputs(job: Job, cases: list[CaseStudy], cached: Manifest, env,
-                    result: BuildResult) -> list[dict]:
-    """Render each design's diagrams (in parallel) and pages; return their contexts."""
-    wanted = [f for f in job.formats if f in DIAGRAM_FORMATS]
-    if "pdf" in job.formats and "svg" not in wanted:
-        wanted.append("svg")  # handouts embed the SVG even when it is not written
-    if wanted and cases:
-        dot_binary()  # a missing Graphviz is one error for the build, not one per diagram
-    contexts = []
-    with ThreadPoolExecutor(max_workers=job.workers) as pool, \
-            progress(len(cases), "Built") as advance:
-        reused = {case.slug: _reuse(job, case, cached, result) for case in cases}
-        started = [(case, reused[case.slug] or _start(job, case, wanted, cached, pool))
-                   for case in cases]
-        for case, diagrams in started:
-            try:
-                context = diagrams if isinstance(diagrams, dict) else _design_pages(
-                    job, case, diagrams, env, cached, result)
-                contexts.append(context)
-                result.cases.append(case)
-                result.refs[case.slug] = context["diagrams"]
-            except MlsdError as exc:
-                job.failed(result, exc)
-            advance(case.slug)
-    return contexts
+def _fail(job: Job, report: Report, error: MlsdError, records, plan: Plan, path: Path) -> None:
+    """Record a design's error; it keeps its last good output, marked; fail fast if asked."""
+    if job.fail_fast:
+        raise error
+    report.errors.append(error)
+    old = plan.old.designs.get(path.name)
+    if old is not None:
+        records[path.name] = DesignRecord(old.slug, old.inputs, old.outputs, old.card,
+                                          old.problems, error=error.message)
+    else:
+        records.pop(path.name, None)
 
 
-def _reuse(job: Job, case: CaseStudy, cached: Manifest, result: BuildResult) -> dict | None:
-    """Return the context of a design unchanged since the last build, taking its files from
-    disk without drawing or filling a template; None when anything of it changed."""
-    path = Path(case.location.path)
-    entry = cached.designs.get(path.name, {})
-    if "diagrams" not in entry or entry["hash"] != job.hashes.get(path.name):
-        return None
-    inputs = {rel: e.input for rel, e in cached.files.items() if rel.startswith(f"{case.slug}/")}
-    files = {rel: cached.cached(job.out, rel, made_from) for rel, made_from in inputs.items()}
-    if not files or None in files.values():
-        return None
-    for rel, data in files.items():
-        _add(result, rel, data, inputs[rel])
-    return pages.design_context(case, [pages.DiagramRef(**d) for d in entry["diagrams"]])
+def _build_collection(plan: Plan, records: dict[str, DesignRecord], folder,
+                      report: Report) -> dict[str, Entry]:
+    """Make the home page, cheat sheet, worksheet and casebook that changed, and write them;
+    return the manifest's entries for the collection's files."""
+    from . import collection, pages
 
-
-def _start(job: Job, case: CaseStudy, wanted: list[str], cached: Manifest, pool):
-    """Draw each diagram now; take its files from disk when unchanged, else queue dot."""
-    started: list[tuple[Drawing, str, Future | dict]] = []
-    try:
-        for spec in case.diagrams:
-            drawing = draw(spec)
-            made_from = digest(source_key(drawing.source), drawing.description(),
-                               ",".join(wanted))
-            hits = {f: cached.cached(job.out, f"{case.slug}/{spec.slug}.{f}", made_from)
-                    for f in wanted}
-            if any(v is None for v in hits.values()):
-                hits = pool.submit(render_dot, drawing.source, wanted, title=drawing.title,
-                                   description=drawing.description(), name=spec.title)
-            started.append((drawing, made_from, hits))
-    except MlsdError as exc:
-        return exc
-    return started
-
-
-def _design_pages(job: Job, case: CaseStudy, started, env, cached: Manifest,
-                  result: BuildResult) -> dict:
-    """Collect one design's diagrams and fill its templates, or raise its first error.
-
-    Pages of a design whose file and diagrams are unchanged are taken from disk.
-    """
-    if isinstance(started, MlsdError):
-        raise started
-    files, refs = {}, []
-    for spec, (drawing, made_from, rendered) in zip(case.diagrams, started):
-        try:
-            rendered = rendered.result() if isinstance(rendered, Future) else rendered
-        except MlsdError as exc:
-            exc.location = exc.location or spec.location
-            raise
-        for fmt, data in rendered.items():
-            files[f"{case.slug}/{spec.slug}.{fmt}"] = (data, made_from)
-        refs.append(pages.DiagramRef(spec.title, spec.slug, spec.stage, drawing.description(),
-                                     wide=is_wide(rendered.get("svg", b""))))
-    context = pages.design_context(case, refs)
-    made_from = digest(job.hashes.get(Path(case.location.path).name, ""),
-                       *(repr(r) for r in refs))
-    makers = {"README.md": lambda: pages.render(env, "readme.md.j2", **context).encode(),
-              "index.html": lambda: pages.render(env, "design.html.j2", **context).encode(),
-              "design.json": lambda: pages.design_json(case, refs).encode()}
-    for name, make in makers.items():
-        rel = f"{case.slug}/{name}"
-        files[rel] = (cached.cached(job.out, rel, made_from) or make(), made_from)
-    for rel, value in files.items():
-        _add(result, rel, *(value if isinstance(value, tuple) else (value,)))
-    return context
-
-
-def _pdf_outputs(job: Job, contexts: list[dict], cached: Manifest, env, result: BuildResult):
-    """Lay out the PDFs in a process pool (WeasyPrint is CPU-bound), skipping unchanged ones."""
-    documents = handouts.documents(contexts, env, job.paper, collection=not job.slugs)
-    todo = {}
-    for doc in documents:
-        needed = {k: v for k, v in result.files.items() if k.startswith(doc.folder) and
-                  k.endswith(".svg")}
-        made_from = digest(doc.html, *(f"{k}:{digest(v)}" for k, v in sorted(needed.items())))
-        hit = cached.cached(job.out, doc.path, made_from) if doc.path.endswith(".pdf") else None
-        if doc.path.endswith(".html"):
-            _add(result, doc.path, doc.html.encode())
-        elif hit is not None:
-            _add(result, doc.path, hit, made_from)
+    job = plan.job
+    env = pages.environment(job.templates)
+    shown_records = shown(plan, records)
+    cards = [card(r) for r in shown_records]
+    chapters = printed(shown_records)
+    entries = {rel: e for rel, e in plan.old.files.items() if _format(rel) not in job.formats}
+    made, cheatsheet = [], None
+    for rel in collection_files(job):
+        made_from = collection_made_from(plan, rel, shown_records)
+        old = plan.old.files.get(rel)
+        if old is not None and old.made_from == made_from and intact(job.out, rel, old):
+            entries[rel] = old
+            continue
+        if rel == "index.html":
+            data = collection.home(env, cards, job.formats)
+        elif rel.startswith("cheatsheet."):
+            cheatsheet = cheatsheet or collection.cheatsheet(env, cards, job.paper)
+            data = cheatsheet.encode() if rel.endswith(".html") else _pdf(cheatsheet)
+        elif rel == "worksheet.pdf":
+            data = _pdf(collection.worksheet(env, job.paper))
         else:
-            todo[doc.path] = (doc, needed, made_from)
-    if not todo:
-        return
-    # Longest first, so the casebook does not start last.
-    order = sorted(todo.values(), key=lambda t: -len(t[0].html))
-    with ProcessPoolExecutor(max_workers=min(job.workers, len(order)),
-                             initializer=_leave_interrupts_to_the_parent) as pool, \
-            progress(len(order), "Printed") as advance:
-        futures = [(doc, made_from, pool.submit(handouts.pdf_bytes, doc.html, needed, doc.folder))
-                   for doc, needed, made_from in order]
-        for doc, made_from, future in futures:
-            try:
-                _add(result, doc.path, future.result(), made_from)
-            except MlsdError as exc:
-                job.failed(result, exc)
-            advance(doc.path)
+            handouts = [folder.read(f"{r.slug}/handout.pdf") for r in chapters]
+            data = collection.casebook(env, [card(r) for r in chapters], handouts, job.paper)
+        made.append(Output(rel, made_from, data))
+        entries[rel] = Entry(made_from, digest(data))
+    report.written += folder.put(made, report)
+    return entries
 
 
-def _leave_interrupts_to_the_parent() -> None:
-    """Let Ctrl-C stop the build once, in the parent, instead of a traceback per worker."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _pdf(html: str) -> bytes:
+    from .handouts import print_pdf
+
+    return print_pdf(html)[0]
 
 
-def _add(result: BuildResult, rel: str, data: bytes, made_from: str = "") -> None:
-    result.files[rel] = data
-    if made_from:
-        result.inputs[rel] = made_from
-
-
-def _wanted(files: dict[str, bytes], formats) -> dict[str, bytes]:
-    """Keep the files of the asked formats (md for README.md, html for pages, ...)."""
-    return {k: v for k, v in files.items() if _format(k) in formats}
-
-
-def _finish(job: Job, result: BuildResult, old: Manifest, key: str):
-    """Record what was built and remove what it replaces: only files mlsd itself wrote."""
-    manifest = Manifest(key, dict(old.designs), {})
-    for case in result.cases:
-        name = Path(case.location.path).name
-        manifest.designs[name] = {"hash": job.hashes.get(name, ""), "slug": case.slug,
-                                  "diagrams": [vars(r) for r in result.refs[case.slug]]}
-    gone = {d["slug"] for name, d in old.designs.items() if name not in job.hashes}
-    manifest.designs = {n: d for n, d in manifest.designs.items() if n in job.hashes}
-    built = {c.slug for c in result.cases}
-    for rel, entry in old.files.items():
-        folder = rel.split("/")[0] if "/" in rel else ""
-        replaced = folder in gone or (folder in built and _format(rel) in job.formats)
-        if rel not in result.files and not replaced:
-            manifest.files[rel] = entry  # a failed design, or a format not built this time
-    for rel, data in result.files.items():
-        manifest.files[rel] = Entry(result.inputs.get(rel, ""), digest(data))
-    result.removed = remove_files(job.out, sorted(set(old.files) - set(manifest.files)))
-    write_tree(job.out, {MANIFEST: manifest.to_bytes()})
+def _record(plan: Plan, records: dict[str, DesignRecord], files: dict[str, Entry], folder,
+            report: Report) -> None:
+    """Write the manifest and remove the files no build makes any more (only mlsd's own)."""
+    manifest = Manifest(plan.key, {}, files)
+    for name, record in sorted(records.items()):
+        old = plan.old.designs.get(name)
+        if old is not None and record is not old and not record.error:
+            # a design's files of formats not built this time stay as the last build left them
+            kept = {rel: e for rel, e in old.outputs.items()
+                    if rel.startswith(f"{record.slug}/") and _format(rel) not in plan.job.formats}
+            record.outputs = {**kept, **record.outputs}
+        manifest.designs[name] = record
+    report.removed = folder.remove(sorted(set(plan.old.all_files()) - set(manifest.all_files())))
+    folder.put([Output(MANIFEST, "", manifest.to_bytes())], report)
 
 
 def _format(rel: str) -> str:
+    """Return the format an output file belongs to: its suffix (README.md is md, ...)."""
     return Path(rel).suffix.lstrip(".")
 
 
-def is_wide(svg: bytes) -> bool:
-    """Return whether a diagram would print too small across a portrait page.
-
-    Such a diagram gets a landscape page; a portrait A4 text block is about 510 pt wide.
-    """
-    size = re.search(rb'<svg[^>]* width="([\d.]+)pt" height="([\d.]+)pt"', svg)
-    if not size:
-        return False
-    width, height = float(size.group(1)), float(size.group(2))
-    return width > 1.4 * height and width > 720
-
-
-def _home(result: BuildResult, env, printed: bool, thumbnails: bool) -> bytes:
-    """Return the home page: a card per design, with its first diagram as a thumbnail."""
-    items = [{"case": c, "words": word_count(c), "diagrams": len(c.diagrams),
-              "category": c.framing.category if c.framing else "not framed yet",
-              "thumbnail": result.refs[c.slug][0].svg if thumbnails and result.refs[c.slug]
-              else ""}
-             for c in result.cases]
-    return pages.render(env, "home.html.j2", cases=items, printed=printed).encode()
+def _replay(job: Job, records, report: Report) -> None:
+    """Report each design's `mlsd check` problems, kept in its record, as warnings (errors
+    with strict)."""
+    for record in records:
+        for p in record.problems:
+            if not (isinstance(p, dict) and all(isinstance(p.get(k), str)
+                                                for k in ("path", "stage", "message"))
+                    and isinstance(p.get("line"), int)):
+                continue  # a hand-edited manifest: the design's next build says it again
+            line = f"{Location(str(job.designs / p['path']), p['line'])}: {p['stage']}: " \
+                   f"{p['message']}"
+            if job.strict:
+                report.errors.append(MlsdError(line))
+            else:
+                report.warnings.append(line)

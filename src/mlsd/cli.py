@@ -11,6 +11,7 @@ import click
 from .config import DEFAULT_FORMATS, FORMATS, Settings, bundled, load_settings
 from .errors import display_path
 
+log = logging.getLogger("mlsd")
 
 
 def _settings(designs: Path | None = None, out: Path | None = None) -> Settings:
@@ -115,52 +116,50 @@ def check(slugs: tuple[str, ...], designs: Path | None, as_json: bool, strict: b
               help=f"Comma-separated formats from {','.join(FORMATS)} "
                    f"[default: all but dot].")
 @click.option("--jobs", type=click.IntRange(min=1),
-              help="Parallel Graphviz and PDF workers [default: number of cores].")
+              help="Designs built at once [default and most: the number of cores].")
 @click.option("--paper", type=click.Choice(["A4", "Letter"], case_sensitive=False),
               help="Paper size of the PDFs [default: A4, or [tool.mlsd] paper].")
+@click.option("--timeout", type=click.FloatRange(min=1), metavar="SECONDS",
+              help="Time one design may take to build [default: 120, or [tool.mlsd] timeout].")
 @click.option("--force", is_flag=True, help="Rebuild everything, ignoring what is up to date.")
+@click.option("--strict", is_flag=True,
+              help="Fail (exit 1) on what 'mlsd check --strict' reports, not only warn.")
 @click.option("--check", "check_only", is_flag=True,
-              help="Build in memory and exit 1 naming each output file that is stale.")
+              help="Write nothing; name each output file that is stale and exit 1 if any is.")
 @click.option("--keep-going/--fail-fast", default=True, show_default=True,
               help="Build the other designs after an error, or stop at the first.")
-def build(slugs, designs, out, formats, jobs, paper, force, check_only, keep_going) -> None:
+def build(slugs, designs, out, formats, jobs, paper, timeout, force, strict, check_only,
+          keep_going) -> None:
     """Render diagrams, pages and PDFs for every design (or the SLUGS named) into output/."""
-    from .config import paper_size
-    from .manifest import up_to_date
+    from .build import build as run_build
 
     settings = _settings(designs, out)
-    chosen = _formats(formats, settings)
-    paper = paper_size(paper or settings.paper)
-    if not (slugs or force or check_only) and settings.output.is_dir() and up_to_date(
-            settings.designs, settings.output, chosen, paper, settings.templates):
-        click.echo(f"{settings.output} is up to date.", err=True)  # decided without any import
-        return
-    from .build import build as run_build
-    from .output import stale_files
-
     try:
-        result = run_build(settings.designs, settings.output, slugs=slugs, write=not check_only,
-                           skip_if_current=False,  # just checked above
-                           formats=chosen, templates=settings.templates,
-                           jobs=jobs, paper=paper, force=force,
-                           fail_fast=not keep_going)
+        report = run_build(settings.designs, settings.output, slugs=slugs,
+                           formats=_formats(formats, settings), templates=settings.templates,
+                           paper=paper or settings.paper, jobs=jobs,
+                           timeout=timeout or settings.timeout, force=force, strict=strict,
+                           check=check_only, fail_fast=not keep_going)
     except KeyboardInterrupt:
         raise click.ClickException(f"interrupted: every file in {settings.output} is whole, "
                                    f"old or new; run the build again to finish") from None
+    for line in report.warnings:
+        log.warning("%s", line)
     if check_only:
-        stale = stale_files(settings.output, result.files)
-        for rel in stale:
+        for rel in report.stale:
             click.echo(f"{settings.output / rel}: stale: run 'mlsd build' and commit the result")
-        if not stale and not result.errors:
-            click.echo(f"{settings.output} is up to date.", err=True)
-        _fail_on(result.errors, failed=bool(stale))
-    elif result.up_to_date:
-        click.echo(f"{settings.output} is up to date.", err=True)
+    elif report.up_to_date:
+        log.info("%s is up to date.", settings.output)
     else:
-        click.echo(f"Built {len(result.cases)} designs into {settings.output} "
-                   f"({len(result.written)} files written, {len(result.removed)} removed).",
-                   err=True)
-    _fail_on(result.errors)
+        log.info("Built %s and reused %s into %s (%s written, %s removed).",
+                 _count(report.built, "design"), len(report.reused), settings.output,
+                 _count(report.written, "file"), len(report.removed))
+    _fail_on(report.errors, failed=bool(report.stale))
+
+
+def _count(items, noun: str) -> str:
+    """Return "1 design" or "3 designs"."""
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
 @main.command()

@@ -39,6 +39,7 @@ class Settings:
     templates: Path | None = None  # a user's folder, shadowing the built-in one file by file
     paper: str = "A4"
     formats: list[str] = field(default_factory=list)
+    timeout: float = 120.0  # seconds one design may take to build
 
 
 def load_settings(root: Path | None = None) -> Settings:
@@ -53,6 +54,7 @@ def load_settings(root: Path | None = None) -> Settings:
         templates=(root / templates) if templates else None,
         paper=table.get("paper", "A4"),
         formats=list(table.get("formats", [])),
+        timeout=float(table.get("timeout", 120.0)),
     )
 
 

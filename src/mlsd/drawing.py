@@ -173,7 +173,7 @@ def draw(spec: DiagramSpec) -> Drawing:
     except DesignError as exc:
         exc.location = exc.location or traceback_location(exc, spec.location.path, spec.location)
         raise
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise DesignError(
             f"diagram '{spec.title}' raised {type(exc).__name__}: {exc}: fix the drawing code",
             traceback_location(exc, spec.location.path, spec.location)) from exc

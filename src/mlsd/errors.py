@@ -37,12 +37,24 @@ def traceback_location(exc: BaseException, path: str, default: "Location") -> "L
     return default
 
 
+def raised(exc: BaseException, path: str, default: "Location") -> "DesignError":
+    """Return a located DesignError for anything a design's own code raised, exits included."""
+    where = traceback_location(exc, path, default)
+    if isinstance(exc, SystemExit):
+        return DesignError(f"the design exits (status {exc.code}): a design must not end the "
+                           f"process: remove the sys.exit or os._exit call", where)
+    return DesignError(f"{type(exc).__name__}: {exc}: fix the design module", where)
+
+
 class MlsdError(click.ClickException):
     """An error a user can act on; printed as one line, exit code 1."""
 
     def __init__(self, message: str, location: Location | None = None):
         super().__init__(message)
         self.location = location
+
+    def __reduce__(self):  # pickled across the workers: keep the location
+        return (type(self), (self.message, self.location))
 
     def format_message(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message

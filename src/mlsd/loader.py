@@ -5,7 +5,7 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DesignError, Location, MlsdError, traceback_location
+from .errors import DesignError, Location, MlsdError, raised
 from .model import CaseStudy
 
 
@@ -97,9 +97,8 @@ def _import(path: Path):
     except SyntaxError as exc:
         raise DesignError(f"syntax error: {exc.msg}: fix the file and run again",
                           Location(str(path), exc.lineno or 1)) from None
-    except Exception as exc:
-        raise DesignError(f"{type(exc).__name__}: {exc}: fix the design module",
-                          traceback_location(exc, str(path), Location(str(path), 1))) from None
+    except (Exception, SystemExit) as exc:
+        raise raised(exc, str(path), Location(str(path), 1)) from None
     return module
 
 

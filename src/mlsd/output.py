@@ -1,70 +1,146 @@
-"""Write output files atomically, and leave a file alone when its content is unchanged.
+"""The output folder: claimed, locked, and written one whole file at a time.
 
-Each file is written in a staging folder beside the output folder and renamed into place, so
-a build killed at any moment leaves every output file whole and no temporary file inside
-the output folder; the next build clears what a killed one staged.
+Each file is written in a staging folder and renamed into place, so a build killed at any
+moment leaves every output file whole. The staging folder sits beside the output folder
+when a rename from there works, else inside it (an output folder that is a mount point);
+either way the next build clears what a killed one staged. A lock keeps two builds from
+writing one folder at once; the system drops it when its build dies, so it never goes stale.
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import MlsdError
-from .manifest import NAME as MANIFEST, Manifest
+from .manifest import NAME as MANIFEST, Output, inside
+
+LOCK = ".mlsd-lock"
+INNER_STAGING = ".mlsd-staging"
 
 
-def staging_dir(root: Path) -> Path:
-    """Return the folder where files for root are written before being renamed into it."""
-    return root.parent / f".{root.name}.mlsd-staging"
+class OutputFolder:
+    """Where a build writes; with dry set, nothing is written and differences are collected."""
+
+    def __init__(self, root: Path, designs: Path, dry: bool = False):
+        self.root, self.dry = root, dry
+        self.made: dict[str, bytes] = {}  # dry builds keep their PDFs for the casebook
+        check_output_folder(root, designs)
+
+    @contextmanager
+    def locked(self):
+        """Hold the folder's lock for a build; refuse when another build holds it."""
+        if self.dry:
+            yield
+            return
+        import fcntl
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not (self.root / MANIFEST).exists():  # claim a new folder before anything else
+            write_atomic(self.root / MANIFEST, b"{}\n")
+        with open(self.root / LOCK, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise MlsdError(f"another mlsd build is writing to {self.root}: wait for it "
+                                f"to finish, then run this one again") from None
+            clear_staging(self.root)
+            try:
+                yield
+            finally:
+                clear_staging(self.root)
+
+    def put(self, outputs: list[Output], report) -> list[str]:
+        """Write outputs (or, dry, note which differ from the disk); return those that changed."""
+        if self.dry:
+            for o in outputs:
+                if o.rel.endswith(".pdf"):
+                    self.made[o.rel] = o.data
+                path = inside(self.root, o.rel)
+                if path is None or not path.is_file() or path.read_bytes() != o.data:
+                    report.stale.append(o.rel)
+            return []
+        return [o.rel for o in outputs if write_atomic(self._path(o.rel), o.data, self.root)]
+
+    def read(self, rel: str) -> bytes:
+        """Return the bytes of an output file: as just made (dry) or as on disk."""
+        if rel in self.made:
+            return self.made[rel]
+        try:
+            return self._path(rel).read_bytes()
+        except OSError as exc:
+            raise MlsdError(f"cannot read '{self.root / rel}': {exc.strerror}: "
+                            f"run 'mlsd build --force'") from None
+
+    def remove(self, rels: list[str]) -> list[str]:
+        """Delete these files (ones an earlier build wrote) and any folder left empty."""
+        removed = []
+        for rel in rels:
+            path = inside(self.root, rel)
+            if path is None or not path.is_file() or path.is_symlink():
+                continue
+            path.unlink()
+            removed.append(rel)
+            if path.parent != self.root and not any(path.parent.iterdir()):
+                path.parent.rmdir()
+        return removed
+
+    def _path(self, rel: str) -> Path:
+        path = inside(self.root, rel)
+        if path is None:
+            raise MlsdError(f"refusing to write '{rel}': it is not a plain path inside "
+                            f"{self.root}")
+        return path
 
 
-def write_atomic(path: Path, data: bytes, staging: Path | None = None) -> bool:
-    """Write data to path through a temporary file and a rename; return whether it changed."""
+def staging_dirs(root: Path) -> list[Path]:
+    """Return where files for root are staged: beside it, or inside it as a fallback."""
+    return [root.parent / f".{root.name}.mlsd-staging", root / INNER_STAGING]
+
+
+def clear_staging(root: Path) -> None:
+    for folder in staging_dirs(root):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_atomic(path: Path, data: bytes, root: Path | None = None) -> bool:
+    """Write data to path through a temporary file and a rename; return whether it changed.
+
+    With root, the temporary file is staged outside root's tree where a rename works.
+    """
     try:
         if path.is_file() and path.read_bytes() == data:
             return False
         path.parent.mkdir(parents=True, exist_ok=True)
-        folder = staging or path.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        folders = staging_dirs(root) if root else [path.parent]
+        for number, folder in enumerate(folders):
+            try:
+                _replace(path, data, folder)
+                return True
+            except OSError as exc:
+                if number == len(folders) - 1 or exc.errno not in (errno.EXDEV, errno.EACCES,
+                                                                   errno.EROFS, errno.EPERM):
+                    raise
     except OSError as exc:
         raise MlsdError(f"cannot write '{path}': {exc.strerror}: "
                         f"check the folder's permissions or pass --out DIR") from None
     return True
 
 
-def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
-    """Write {relative path: bytes} below root; return the paths whose content changed."""
-    staging = staging_dir(root)
-    shutil.rmtree(staging, ignore_errors=True)  # what a killed build left
+def _replace(path: Path, data: bytes, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        return [rel for rel, data in sorted(files.items())
-                if write_atomic(root / rel, data, staging)]
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def remove_files(root: Path, paths: list[str]) -> list[str]:
-    """Delete these files below root (ones an earlier build wrote) and any folder left empty."""
-    removed = []
-    for rel in paths:
-        path = root / rel
-        if path.is_file():
-            path.unlink()
-            removed.append(rel)
-            if path.parent != root and not any(path.parent.iterdir()):
-                path.parent.rmdir()
-    return removed
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def check_output_folder(out: Path, designs: Path) -> None:
@@ -75,15 +151,8 @@ def check_output_folder(out: Path, designs: Path) -> None:
         if target == owned or target in owned.parents:
             raise MlsdError(f"refusing to build into {out}: it contains {what}; "
                             f"pass --out a folder of its own, such as output/")
-    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
+    if target.is_dir() and any(p.name not in (LOCK, INNER_STAGING) for p in target.iterdir()) \
+            and not (target / MANIFEST).is_file():
         raise MlsdError(f"refusing to build into {out}: it holds files mlsd did not write; "
                         f"pass --out an empty or new folder")
 
-
-def stale_files(out: Path, files: dict[str, bytes]) -> list[str]:
-    """Return the output files that differ from, are missing from or are extra on disk."""
-    old = Manifest.read(out)
-    differ = [rel for rel, data in sorted(files.items())
-              if not (out / rel).is_file() or (out / rel).read_bytes() != data]
-    extra = sorted(rel for rel in old.files if rel not in files and (out / rel).exists())
-    return differ + extra

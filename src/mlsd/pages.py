@@ -12,11 +12,11 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import __version__
-from .check import word_count
 from .config import bundled
 from .errors import Location, RenderError
 from .framework import STAGES
 from .model import CaseStudy
+from .prose import word_count
 from .writeup import stage_views
 
 # CommonMark with raw HTML off: a design's text can format itself but never inject markup.
@@ -90,6 +90,25 @@ def render(env: jinja2.Environment, name: str, **context) -> str:
                           Location(exc.filename or name, exc.lineno or 0)) from None
     except jinja2.TemplateError as exc:
         raise RenderError(f"template '{name}' failed: {exc}: fix the template") from None
+
+
+def template_closure(env: jinja2.Environment, names: list[str]) -> list[str]:
+    """Return the templates these ones use, themselves included: extends, includes, imports."""
+    from jinja2 import meta
+
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source = env.loader.get_source(env, name)[0]
+            todo += [t for t in meta.find_referenced_templates(env.parse(source)) if t]
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"template '{name}' failed: {exc}: fix the template") from None
+    return sorted(seen)
 
 
 def design_context(case: CaseStudy, diagrams: list[DiagramRef]) -> dict:

@@ -10,8 +10,11 @@ log = logging.getLogger("mlsd")
 
 
 @contextmanager
-def progress(total: int, label: str) -> Iterator[Callable[[str], None]]:
+def progress(total: int, label: str, quiet: bool = False) -> Iterator[Callable[[str], None]]:
     """Yield a function to call once per finished step with the step's name."""
+    if quiet:
+        yield lambda name: None
+        return
     if total < 2 or not sys.stderr.isatty():
         yield lambda name: log.info("%s: %s", label.lower(), name)
         return

@@ -39,8 +39,8 @@ def render_dot(source: str, formats: list[str], *, title: str, description: str,
     if laid:
         out.update(_run_dot(source, laid, name))
     if "svg" in out:
-        images = set(_IMAGE_ATTR_RE.findall(source))
-        out["svg"] = portable_svg(out["svg"].decode(), images, title, description).encode()
+        out["svg"] = portable_svg(out["svg"].decode(), icons(source), title,
+                                  description).encode()
     return out
 
 
@@ -57,6 +57,23 @@ def _run_dot(source: str, formats: list[str], name: str) -> dict[str, bytes]:
             raise RenderError(f"Graphviz failed on diagram '{name}': {reason}: "
                               f"check the node attributes and labels")
         return {fmt: (Path(tmp) / f"out.{fmt}").read_bytes() for fmt in formats}
+
+
+def icons(source: str) -> set[str]:
+    """Return the image files a diagram's nodes name."""
+    return set(_IMAGE_ATTR_RE.findall(source))
+
+
+def is_wide(svg: bytes) -> bool:
+    """Return whether a diagram would print too small across a portrait page.
+
+    Such a diagram gets a landscape page; a portrait A4 text block is about 510 pt wide.
+    """
+    size = re.search(rb'<svg[^>]* width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    if not size:
+        return False
+    width, height = float(size.group(1)), float(size.group(2))
+    return width > 1.4 * height and width > 720
 
 
 def source_key(source: str) -> str:

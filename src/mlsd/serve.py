@@ -66,7 +66,8 @@ class Site:
         try:
             result = build(self.settings.designs, self.root, formats=WEB_FORMATS,
                            templates=self.settings.templates)
-            errors, changed = [str(e) for e in result.errors], bool(result.written)
+            errors = [str(e) for e in result.errors]
+            changed = bool(result.written)
         except MlsdError as exc:
             errors, changed = [str(exc)], False
         with self.lock:

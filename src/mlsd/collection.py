@@ -1,0 +1,130 @@
+"""The collection's own files: the home page, the cheat sheet, the worksheet and the casebook.
+
+They are made from the designs' cards (see cards.py), never from the designs themselves, so
+they can be made again without importing a design. The casebook is assembled from the
+handouts as printed: a cover and contents laid out once the handouts' page counts are known,
+every handout as it is, and an index pointing at the pages where each stage begins.
+"""
+from __future__ import annotations
+
+import re
+from io import BytesIO
+from itertools import accumulate
+
+from . import pages
+from .framework import STAGE_BY_ID, STAGES
+from .handouts import BASE_URL, print_pdf
+
+PAGE_LINK = BASE_URL + "page/"  # links to a casebook page, made internal after assembly
+
+
+def home(env, cards: list[dict], formats) -> bytes:
+    """Return the home page: a card per design, with its first diagram as a thumbnail."""
+    return pages.render(env, "home.html.j2", cases=cards, printed="pdf" in formats,
+                        thumbnails="svg" in formats).encode()
+
+
+def cheatsheet(env, cards: list[dict], paper: str) -> str:
+    """Return the cheat sheet's HTML: a row per design."""
+    rows = [{"slug": c["slug"], "title": c["title"], **c["row"]} for c in cards]
+    return pages.render(env, "cheatsheet.html.j2", paper=paper, rows=rows)
+
+
+def worksheet(env, paper: str) -> str:
+    """Return the practice worksheet's HTML: the stages, their prompts and a clock."""
+    clock = list(accumulate(s.minutes for s in STAGES))
+    return pages.render(env, "worksheet.html.j2", paper=paper, clock=clock)
+
+
+def casebook(env, cards: list[dict], handouts: list[bytes], paper: str) -> bytes:
+    """Return the casebook: cover and contents, every handout, then the index."""
+    from pypdf import PdfReader, PdfWriter
+
+    readers = [PdfReader(BytesIO(h)) for h in handouts]
+    front, starts = _front(env, cards, [len(r.pages) for r in readers], paper)
+    back, _, _ = print_pdf(pages.render(env, "casebook_index.html.j2", paper=paper,
+                                        index=index(cards, starts), page_link=PAGE_LINK))
+    writer = PdfWriter()
+    for part in (PdfReader(BytesIO(front)), *readers, PdfReader(BytesIO(back))):
+        writer.append(part)
+    _link_pages(writer)
+    _number_pages(writer)
+    writer.add_metadata({"/Title": "ML system design casebook", "/Producer": "mlsd"})
+    writer._ID = None  # no file identifier: building twice gives the same bytes
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _front(env, cards: list[dict], counts: list[int], paper: str) -> tuple[bytes, list[int]]:
+    """Lay out the cover and contents; return them and the page where each design starts.
+
+    The contents' own length moves every start, so it is laid out until the two agree.
+    """
+    length = 2
+    for _ in range(4):
+        starts = [length + 1 + before for before in accumulate([0] + counts[:-1])]
+        back = length + sum(counts) + 1
+        data, got, _ = print_pdf(pages.render(env, "casebook_front.html.j2", paper=paper,
+                                              entries=list(zip(cards, starts)), back=back,
+                                              page_link=PAGE_LINK))
+        if got == length:
+            break
+        length = got
+    return data, starts
+
+
+def index(cards: list[dict], starts: list[int]) -> list[tuple[str, list]]:
+    """Return the casebook's index: each technique and metric, with the designs that use it
+    and the pages where those stages begin."""
+    sections: dict[str, dict[str, list]] = {}
+    for card, start in zip(cards, starts):
+        anchors = card["handout"]["anchors"]
+        for heading, found in card["terms"].items():
+            for term, stage_ids in found.items():
+                places = [(STAGE_BY_ID[s].number, start + anchors.get(s, 0))
+                          for s in stage_ids if s in STAGE_BY_ID]
+                sections.setdefault(heading, {}).setdefault(term, []).append(
+                    (card["title"], places))
+    return [(heading, sorted(terms.items(), key=lambda t: t[0].lower()))
+            for heading, terms in sections.items()]
+
+
+def _link_pages(writer) -> None:
+    """Turn links to PAGE_LINK + n into links to page n of the assembled document."""
+    from pypdf.generic import ArrayObject, NameObject
+
+    pattern = re.compile(re.escape(PAGE_LINK) + r"(\d+)")
+    for page in writer.pages:
+        for annot in page.get("/Annots", []):
+            link = annot.get_object()
+            action = link.get("/A")
+            found = pattern.fullmatch(str(action.get_object().get("/URI", ""))) if action else None
+            if found and 0 < int(found.group(1)) <= len(writer.pages):
+                target = writer.pages[int(found.group(1)) - 1].indirect_reference
+                del link["/A"]
+                link[NameObject("/Dest")] = ArrayObject([target, NameObject("/Fit")])
+
+
+def _number_pages(writer) -> None:
+    """Print the casebook's page number in the bottom outer corner of every page but the
+    cover (each handout keeps its own "page n of m" at the bottom centre)."""
+    from pypdf import PageObject
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                             NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica-Bold")})
+    for number, page in enumerate(writer.pages, 1):
+        if number == 1:
+            continue
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        x = width - 40 if number % 2 else 28
+        stamp = PageObject.create_blank_page(width=width, height=height)
+        stamp[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
+            {NameObject("/MlsdPage"): font})})
+        stream = DecodedStreamObject()
+        stream.set_data(f"BT /MlsdPage 9 Tf 0.4 0.42 0.45 rg {x:.1f} 22 Td ({number}) Tj ET"
+                        .encode())
+        stamp.replace_contents(stream)
+        page.merge_page(stamp)

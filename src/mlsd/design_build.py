@@ -1,0 +1,192 @@
+"""One design's build: import it, lay out its diagrams, fill its pages, print its handout.
+
+This runs in a worker (see workers.py) and sends what it makes as it goes: the design's slug
+once it loads, its web outputs, its handout, and last the record the manifest keeps. An
+output whose inputs did not change since the last build is taken from disk, not made again.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .errors import Location, MlsdError, raised
+from .manifest import DesignRecord, Entry, Output, digest, intact
+from .plan import PAGES, Job, TEMPLATE
+
+PAGE_TEMPLATES = {"README.md": "readme.md.j2", "index.html": "design.html.j2",
+                  "handout.pdf": "handout.html.j2"}
+
+
+@dataclass
+class LaidOut:
+    """A diagram drawn and laid out: how pages refer to it, and its files."""
+
+    ref: object  # pages.DiagramRef
+    outputs: list[Output]
+    icons: set[str]  # the image files its nodes name
+
+
+def task(path: Path, job: Job, old: DesignRecord | None, env):
+    """Return the worker task that builds the design at path."""
+    def run(send) -> None:
+        try:
+            DesignBuild(path, job, old, env, send).run()
+        except MlsdError as exc:
+            send("error", exc)
+        except BaseException as exc:  # noqa: BLE001: the design's own code, exits included
+            send("error", raised(exc, str(path), Location(str(path), 1)))
+    return run
+
+
+class DesignBuild:
+    """The build of one design module, phase by phase."""
+
+    def __init__(self, path: Path, job: Job, old: DesignRecord | None, env, send):
+        self.path, self.job, self.env, self.send = path, job, env, send
+        self.old = old or DesignRecord("", {}, {}, {})
+        self.outputs: dict[str, Entry] = {}
+
+    def run(self) -> None:
+        """Load, lay out, fill the pages and print the handout, sending each as it is made."""
+        from .check import check_case
+
+        case, helpers = self.load()
+        self.send("slug", case.slug)
+        diagrams = [self.lay_out(case, spec) for spec in case.diagrams]
+        refs = [d.ref for d in diagrams]
+        inputs = self.inputs(helpers, set().union(*(d.icons for d in diagrams)))
+        self.emit([o for d in diagrams for o in d.outputs] + self.pages(case, refs, inputs))
+        card = self.card(case, refs)
+        if "pdf" in self.job.formats:
+            self.emit([self.handout(case, refs, diagrams, card)])
+        problems = [self.problem(p) for p in check_case(case, strict=self.job.strict)]
+        self.send("record", DesignRecord(case.slug, inputs, self.outputs, card, problems))
+
+    def load(self):
+        """Import the design with its folder on the import path; return it and its helpers."""
+        from .loader import load_design
+
+        folder = str(self.job.designs.resolve())
+        before = set(sys.modules)
+        sys.path.insert(0, folder)
+        try:
+            case = load_design(self.path)
+        finally:
+            sys.path.remove(folder)
+        helpers = {Path(m.__file__) for name in set(sys.modules) - before
+                   if (m := sys.modules[name]) and getattr(m, "__file__", None)
+                   and Path(m.__file__).resolve().parent == Path(folder)
+                   and Path(m.__file__).resolve() != self.path.resolve()}
+        return case, helpers
+
+    def lay_out(self, case, spec) -> LaidOut:
+        """Draw a diagram and lay it out with Graphviz, unless its files are unchanged."""
+        from .drawing import draw
+        from .pages import DiagramRef
+        from .render import DIAGRAM_FORMATS, icons, is_wide, render_dot, source_key
+
+        drawing = draw(spec)
+        wanted = [f for f in DIAGRAM_FORMATS if f in self.job.formats]
+        if "pdf" in self.job.formats and "svg" not in wanted:
+            wanted.append("svg")  # the handout embeds the SVG even when it is not written
+        made_from = digest(source_key(drawing.source), drawing.description(), ",".join(wanted))
+        rels = {f: f"{case.slug}/{spec.slug}.{f}" for f in wanted}
+        files = {f: self.cached(rel, made_from) for f, rel in rels.items()}
+        if any(data is None for data in files.values()):
+            try:
+                files = render_dot(drawing.source, wanted, title=drawing.title,
+                                   description=drawing.description(), name=spec.title)
+            except MlsdError as exc:
+                exc.location = exc.location or spec.location
+                raise
+        ref = DiagramRef(spec.title, spec.slug, spec.stage, drawing.description(),
+                         wide=is_wide(files.get("svg", b"")))
+        return LaidOut(ref, [Output(rels[f], made_from, data) for f, data in files.items()],
+                       icons(drawing.source))
+
+    def pages(self, case, refs, inputs: dict[str, str]) -> list[Output]:
+        """Fill the design's Markdown, web page and JSON, unless they are unchanged."""
+        from . import pages
+
+        made_from = digest(*(f"{k}:{v}" for k, v in sorted(inputs.items())),
+                           *(repr(r) for r in refs))
+        context = pages.design_context(case, refs)
+        makers = {"md": lambda: pages.render(self.env, "readme.md.j2", **context),
+                  "html": lambda: pages.render(self.env, "design.html.j2", **context),
+                  "json": lambda: pages.design_json(case, refs)}
+        made = []
+        for fmt, make in makers.items():
+            if fmt in self.job.formats:
+                rel = f"{case.slug}/{PAGES[fmt]}"
+                made.append(Output(rel, made_from, self.cached(rel, made_from)
+                                   or make().encode()))
+        return made
+
+    def handout(self, case, refs, diagrams: list[LaidOut], card: dict) -> Output:
+        """Print the design's handout, unless its page and diagrams are unchanged."""
+        from . import pages
+        from .handouts import print_pdf
+
+        html = pages.render(self.env, "handout.html.j2", paper=self.job.paper,
+                            ctx=pages.design_context(case, refs))
+        svgs = {o.rel.split("/", 1)[1]: o.data for d in diagrams for o in d.outputs
+                if o.rel.endswith(".svg")}
+        made_from = digest(html, *(f"{k}:{digest(v)}" for k, v in sorted(svgs.items())))
+        rel = f"{case.slug}/{PAGES['pdf']}"
+        data, old = self.cached(rel, made_from), self.old.card.get("handout")
+        if data is not None and isinstance(old, dict) and old.get("pages"):
+            card["handout"] = old
+        else:
+            data, pages_count, anchors = print_pdf(html, svgs)
+            prefix = f"{case.slug}-stage-"
+            card["handout"] = {"pages": pages_count, "anchors": {
+                name.removeprefix(prefix).split("-", 1)[1]: page
+                for name, page in anchors.items() if name.startswith(prefix)}}
+        return Output(rel, made_from, data)
+
+    def card(self, case, refs) -> dict:
+        from .cards import make_card
+
+        return make_card(case, [asdict(r) for r in refs])
+
+    def inputs(self, helpers: set[Path], icons: set[str]) -> dict[str, str]:
+        """Return every file this design's output depends on beyond mlsd itself, hashed."""
+        from .manifest import file_digest
+        from .pages import template_closure
+
+        files = {self.path, *helpers, *(Path(i) for i in icons if not _shipped(i))}
+        found = {self.job.input_name(p): file_digest(p) for p in files}
+        names = [t for rel, t in PAGE_TEMPLATES.items()
+                 if any(PAGES[f] == rel for f in self.job.formats if f in PAGES)]
+        for name in template_closure(self.env, names):
+            found[TEMPLATE + name] = self.job.input_hash(TEMPLATE + name)
+        return dict(sorted(found.items()))
+
+    def problem(self, problem) -> dict:
+        """Return a check problem as the manifest keeps it: its path relative to designs."""
+        return {"path": self.job.input_name(Path(problem.location.path)),
+                "line": problem.location.line, "stage": problem.stage,
+                "message": problem.message}
+
+    def cached(self, rel: str, made_from: str) -> bytes | None:
+        """Return rel's bytes on disk when the last build made them from the same inputs."""
+        entry = self.old.outputs.get(rel)
+        if self.job.force or entry is None or entry.made_from != made_from:
+            return None
+        return intact(self.job.out, rel, entry)
+
+    def emit(self, outputs: list[Output]) -> None:
+        """Send outputs to the parent, which writes them, and remember them for the record."""
+        for o in outputs:
+            self.outputs[o.rel] = Entry(o.made_from, digest(o.data))
+        self.send("outputs", outputs)
+
+
+def _shipped(icon: str) -> bool:
+    """Return whether an icon ships with diagrams or mlsd (their versions are in the key)."""
+    import diagrams
+
+    path = Path(icon).resolve()
+    return any(root in path.parents for root in
+               (Path(diagrams.__file__).resolve().parent.parent, Path(__file__).resolve().parent))
