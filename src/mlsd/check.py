@@ -1,8 +1,6 @@
 """Check a design against the framework: what each stage still lacks, with file and line."""
 from __future__ import annotations
 
-import dataclasses
-import re
 from dataclasses import dataclass
 
 from ._declared import keyword_lines
@@ -10,7 +8,7 @@ from .drawing import draw
 from .errors import Location, MlsdError, display_path
 from .framework import DIAGRAM_STAGES
 from .model import CaseStudy, Section
-from .scale import Scale
+from .prose import texts, word_count  # noqa: F401  build, pages and handouts import them from here
 
 FULL_DEPTH_WORDS = 2000
 NON_FUNCTIONAL = ("scalability", "latency", "throughput", "privacy", "cost")
@@ -128,30 +126,6 @@ def diagram_problems(case: CaseStudy) -> list[Problem]:
                                     f"the architecture diagram has no cluster for "
                                     f"{', '.join(missing)}: wrap those nodes in stage(...)"))
     return problems
-
-
-def texts(obj, prefix: str = ""):
-    """Yield (field path, text) for every string inside a declared object."""
-    if isinstance(obj, str):
-        yield prefix, obj
-    elif isinstance(obj, dict):
-        for key, value in obj.items():
-            yield from texts(key, prefix)
-            yield from texts(value, prefix)
-    elif isinstance(obj, (list, tuple)):
-        for value in obj:
-            yield from texts(value, prefix)
-    elif isinstance(obj, Scale):
-        return  # numbers and the nouns that label them: not prose
-    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        for f in dataclasses.fields(obj):
-            if f.init:
-                yield from texts(getattr(obj, f.name), prefix or f.name)
-
-
-def word_count(case: CaseStudy) -> int:
-    """Return the number of words in a design's write-up."""
-    return sum(len(re.findall(r"\w+", text)) for _, text in texts(case))
 
 
 def stage_coverage(case: CaseStudy) -> dict[str, bool]:
