@@ -199,7 +199,8 @@ class Evaluation(Section):
 class Serving(Section):
     stage_id = "serving"
     pipelines: list[Pipeline] = part(
-        "Pipelines", "prediction pipelines", "What runs online per request, and what runs in batch?",
+        "Pipelines", "prediction pipelines",
+        "What runs online per request, and what runs in batch?",
         show="pipelines", empty=list, starter='[Pipeline(%s, "online", ["TODO: a step"])]')
     # step -> milliseconds; a step may be {branch: ms} for branches that run in parallel
     latency_budget: dict[str, float | dict[str, float]] = part(
