@@ -1,15 +1,19 @@
-"""The design model: locations, type validation, slugs and Scale arithmetic."""
+"""The design model: locations, type validation, slugs, Scale arithmetic and the stage schema."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, replace
 
 import pytest
 
-from mlsd import CaseStudy, Metric, Requirements, Scale
+from mlsd import CaseStudy, Metric, Requirements, Scale, framework, writeup
 from mlsd.errors import DesignError
-from mlsd.framework import STAGES
+from mlsd.framework import STAGE_BY_ID, STAGES
+from mlsd.loader import load_design
 from mlsd.model import slugify
 from mlsd.scale import human
+from mlsd.sections import Framing, Section, part, schema
+from mlsd.writeup import stage_view
 
 
 def test_framework_has_seven_stages_that_fill_45_minutes():
@@ -113,3 +117,32 @@ def test_latency_budget_adds_steps_and_takes_the_slowest_parallel_branch():
     serving = Serving(latency_budget={"Gateway": 10, "Candidates": {"ANN": 20, "Co-watch": 12},
                                       "Ranker": 40})
     assert serving.total_latency_ms == 70
+
+
+def test_stage_checklist_and_prompts_come_from_its_sections_schema(monkeypatch):
+    @dataclass(kw_only=True)
+    class Toy(Section):
+        stage_id = "framing"
+        aim: str = part("Aim", "aim", "What is the aim?")
+        bees: list[str] = part("Bees", "bees", "Which bees?", minimum=3, show="list", empty=list)
+
+    monkeypatch.setitem(framework.SECTIONS, "framing", Toy)
+    stage = STAGE_BY_ID["framing"]
+    assert stage.section is Toy
+    assert stage.must_contain == ("aim", "bees (3+)")  # the optional notes are left out
+    assert stage.prompts == ("What is the aim?", "Which bees?")
+
+
+def test_model_stage_asks_for_two_candidates():
+    assert "candidate models (2+)" in STAGE_BY_ID["model"].must_contain
+    assert "baseline" in STAGE_BY_ID["model"].must_contain
+
+
+def test_write_up_headings_come_from_the_schema(fixture_designs, monkeypatch):
+    case = load_design(fixture_designs / "spam_filter.py")
+    headings = [p.heading for name, p in schema(Framing) if getattr(case.framing, name)]
+    stage = STAGES[1]
+    assert [b.title for b in stage_view(stage, case.framing).blocks] == headings
+    renamed = [(name, replace(p, heading=name.upper())) for name, p in schema(Framing)]
+    monkeypatch.setattr(writeup, "schema", lambda cls: renamed)
+    assert stage_view(stage, case.framing).blocks[0].title == "ML_OBJECTIVE"

@@ -1,8 +1,6 @@
 """Check a design against the framework: what each stage still lacks, with file and line."""
 from __future__ import annotations
 
-import dataclasses
-import re
 from dataclasses import dataclass
 
 from ._declared import keyword_lines
@@ -10,37 +8,10 @@ from .drawing import draw
 from .errors import Location, MlsdError, display_path
 from .framework import DIAGRAM_STAGES
 from .model import CaseStudy, Section
-from .scale import Scale
+from .prose import texts, word_count  # noqa: F401  build, pages and handouts import them from here
+from .sections import NON_FUNCTIONAL, Part, schema
 
 FULL_DEPTH_WORDS = 2000
-NON_FUNCTIONAL = ("scalability", "latency", "throughput", "privacy", "cost")
-STAGE_CLASSES = {cls.stage_id: cls.__name__ for cls in Section.__subclasses__()}
-
-# stage id -> (field, minimum count, what the field holds)
-RULES: dict[str, list[tuple[str, int, str]]] = {
-    "requirements": [("objective", 1, "business objective"),
-                     ("questions", 3, "clarifying questions with assumed answers"),
-                     ("functional", 1, "functional requirements")],
-    "framing": [("ml_objective", 1, "ML objective"), ("input", 1, "system input"),
-                ("output", 1, "system output"), ("category", 1, "ML category"),
-                ("alternatives", 1, "alternative framings considered")],
-    "data": [("sources", 1, "data sources"), ("labels", 1, "account of how labels are obtained"),
-             ("features", 1, "features"), ("pipeline", 1, "data pipeline steps"),
-             ("privacy", 1, "privacy notes"), ("bias", 1, "bias notes")],
-    "model": [("baseline", 1, "baseline"), ("candidates", 2, "candidate models"),
-              ("choice", 1, "model choice"), ("loss", 1, "loss"),
-              ("training_data", 1, "account of how the training set is built")],
-    "evaluation": [("offline", 2, "offline metrics"), ("online", 2, "online metrics"),
-                   ("gap", 1, "account of why offline and online results can disagree"),
-                   ("experiments", 1, "plan to test online (A/B, interleaving, off-policy)")],
-    "serving": [("pipelines", 1, "prediction pipelines"),
-                ("latency_budget", 1, "latency budget per step"),
-                ("placement", 1, "account of where the model runs"),
-                ("compression", 1, "compression plan"), ("rollout", 1, "rollout plan")],
-    "monitoring": [("operational", 1, "operational signals"), ("ml_signals", 1, "ML signals"),
-                   ("alerts", 1, "alerts"), ("retraining", 1, "retraining trigger"),
-                   ("failure_modes", 1, "failure modes")],
-}
 
 
 @dataclass(frozen=True)
@@ -68,7 +39,7 @@ def check_case(case: CaseStudy, strict: bool = False) -> list[Problem]:
     for stage, section in case.sections():
         if section is None:
             problems.append(Problem(case.location, stage.id,
-                                    f"stage missing: add {stage.id}={STAGE_CLASSES[stage.id]}(...)"))
+                                    f"stage missing: add {stage.id}={stage.section.__name__}(...)"))
         else:
             fields = keyword_lines(section.location)
             problems += [Problem(Location(section.location.path,
@@ -84,19 +55,22 @@ def check_case(case: CaseStudy, strict: bool = False) -> list[Problem]:
 
 def section_problems(section: Section) -> list[tuple[str, str]]:
     """Return what one stage section lacks as (field, message), in the order of its fields."""
-    found = []
-    for name, minimum, what in RULES[section.stage_id]:
-        value = getattr(section, name)
-        count = len(value.strip() if isinstance(value, str) else value)
-        if count < minimum:
-            found.append((name, f"no {what}" if count == 0
-                          else f"only {count} of the {minimum} {what} needed: "
-                               f"add {minimum - count} more"))
+    found = [(name, gap) for name, p in schema(type(section))
+             if p.counted and (gap := _shortfall(p, getattr(section, name)))]
     todo = dict.fromkeys(name for name, text in texts(section) if "TODO" in text)
     found += [(name, f"'{name}' still says TODO: replace it with your answer") for name in todo]
     if section.stage_id == "requirements":
         found += _requirements_problems(section)
     return found
+
+
+def _shortfall(p: Part, value) -> str:
+    """Return what a field lacks against its Part's minimum, or "" when it has enough."""
+    count = len(value.strip() if isinstance(value, str) else value)
+    if count >= p.minimum:
+        return ""
+    return (f"no {p.holds}" if count == 0
+            else f"only {count} of the {p.minimum} {p.holds} needed: add {p.minimum - count} more")
 
 
 def _requirements_problems(section) -> list[tuple[str, str]]:
@@ -128,30 +102,6 @@ def diagram_problems(case: CaseStudy) -> list[Problem]:
                                     f"the architecture diagram has no cluster for "
                                     f"{', '.join(missing)}: wrap those nodes in stage(...)"))
     return problems
-
-
-def texts(obj, prefix: str = ""):
-    """Yield (field path, text) for every string inside a declared object."""
-    if isinstance(obj, str):
-        yield prefix, obj
-    elif isinstance(obj, dict):
-        for key, value in obj.items():
-            yield from texts(key, prefix)
-            yield from texts(value, prefix)
-    elif isinstance(obj, (list, tuple)):
-        for value in obj:
-            yield from texts(value, prefix)
-    elif isinstance(obj, Scale):
-        return  # numbers and the nouns that label them: not prose
-    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        for f in dataclasses.fields(obj):
-            if f.init:
-                yield from texts(getattr(obj, f.name), prefix or f.name)
-
-
-def word_count(case: CaseStudy) -> int:
-    """Return the number of words in a design's write-up."""
-    return sum(len(re.findall(r"\w+", text)) for _, text in texts(case))
 
 
 def stage_coverage(case: CaseStudy) -> dict[str, bool]:

@@ -9,6 +9,10 @@ from ._declared import Declared, caller_location
 from .errors import DesignError, Location
 from .framework import STAGE_BY_ID, STAGES, Stage
 from .scale import Scale
+# the stage sections live in sections.py, below framework.py; designs import them from here
+from .sections import (Candidate, DataPreparation, Evaluation, Feature, Framing,  # noqa: F401
+                       Metric, ModelDevelopment, Monitoring, Pipeline, Requirements, Section,
+                       Serving, step_ms)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -16,149 +20,6 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def slugify(text: str) -> str:
     """Return a lowercase, hyphenated slug of text (letters and digits only)."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-# Small building blocks used inside stages -------------------------------------------------
-
-@dataclass
-class Metric(Declared):
-    """A metric and why it fits this problem."""
-
-    name: str
-    why: str
-
-
-@dataclass
-class Feature(Declared):
-    """A model input and how it is encoded."""
-
-    name: str
-    encoding: str
-
-
-@dataclass
-class Candidate(Declared):
-    """A candidate model with what it is good and bad at."""
-
-    name: str
-    description: str
-    pros: list[str] = field(default_factory=list)
-    cons: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Pipeline(Declared):
-    """A prediction, indexing or training pipeline; mode is online, batch or streaming."""
-
-    name: str
-    mode: str
-    steps: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.mode not in ("online", "batch", "streaming"):
-            raise self.error(f"mode {self.mode!r} should be 'online', 'batch' or 'streaming'")
-
-
-# The seven stages -------------------------------------------------------------------------
-
-@dataclass(kw_only=True)
-class Section(Declared):
-    """Base of the stage types; `notes` holds any further discussion."""
-
-    stage_id = ""
-    notes: str = ""
-
-    @property
-    def stage(self) -> Stage:
-        return STAGE_BY_ID[self.stage_id]
-
-
-@dataclass(kw_only=True)
-class Requirements(Section):
-    stage_id = "requirements"
-    objective: str = ""
-    questions: dict[str, str] = field(default_factory=dict)  # question -> assumed answer
-    functional: list[str] = field(default_factory=list)
-    non_functional: dict[str, str] = field(default_factory=dict)  # quality -> target
-    scale: Scale | None = None
-
-
-@dataclass(kw_only=True)
-class Framing(Section):
-    stage_id = "framing"
-    ml_objective: str = ""
-    input: str = ""
-    output: str = ""
-    category: str = ""
-    alternatives: dict[str, str] = field(default_factory=dict)  # framing -> why not
-
-
-@dataclass(kw_only=True)
-class DataPreparation(Section):
-    stage_id = "data"
-    sources: dict[str, str] = field(default_factory=dict)  # source -> content and storage
-    labels: str = ""
-    features: list[Feature] = field(default_factory=list)
-    pipeline: list[str] = field(default_factory=list)
-    privacy: str = ""
-    bias: str = ""
-
-
-@dataclass(kw_only=True)
-class ModelDevelopment(Section):
-    stage_id = "model"
-    baseline: str = ""
-    candidates: list[Candidate] = field(default_factory=list)
-    choice: str = ""
-    loss: str = ""
-    training_data: str = ""
-
-
-@dataclass(kw_only=True)
-class Evaluation(Section):
-    stage_id = "evaluation"
-    offline: list[Metric] = field(default_factory=list)
-    online: list[Metric] = field(default_factory=list)
-    gap: str = ""  # why offline and online results can disagree
-    experiments: str = ""  # how to test it: A/B, interleaving, off-policy estimates
-
-
-@dataclass(kw_only=True)
-class Serving(Section):
-    stage_id = "serving"
-    pipelines: list[Pipeline] = field(default_factory=list)
-    # step -> milliseconds; a step may be {branch: ms} for branches that run in parallel
-    latency_budget: dict[str, float | dict[str, float]] = field(default_factory=dict)
-    placement: str = ""  # cloud or on-device, hardware
-    compression: str = ""
-    rollout: str = ""
-
-    @property
-    def total_latency_ms(self) -> float:
-        """Return the budget's critical path: steps add up, parallel branches take the max."""
-        return sum(step_ms(v) for v in self.latency_budget.values())
-
-    @property
-    def pattern(self) -> str:
-        """Return the serving pattern in words, derived from the pipelines' modes."""
-        modes = sorted({p.mode for p in self.pipelines})
-        return " + ".join(modes) if modes else "unspecified"
-
-
-@dataclass(kw_only=True)
-class Monitoring(Section):
-    stage_id = "monitoring"
-    operational: list[str] = field(default_factory=list)
-    ml_signals: list[str] = field(default_factory=list)
-    alerts: list[str] = field(default_factory=list)
-    retraining: str = ""
-    failure_modes: dict[str, str] = field(default_factory=dict)  # failure -> mitigation
-
-
-def step_ms(budget: float | dict[str, float]) -> float:
-    """Return one step's milliseconds: its number, or its slowest parallel branch."""
-    return max(budget.values(), default=0) if isinstance(budget, dict) else budget
 
 
 # The case study ---------------------------------------------------------------------------

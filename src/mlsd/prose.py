@@ -1,4 +1,4 @@
-"""The prose of a design: every string it declares, and how many words they make."""
+"""The prose of a design: every text it holds, and how many words that makes."""
 from __future__ import annotations
 
 import dataclasses

@@ -5,10 +5,12 @@ Templates only format these blocks, so Markdown, HTML and PDF say the same thing
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from .framework import Stage
-from .model import CaseStudy, Section, step_ms
+from .model import CaseStudy, Section
 from .scale import Scale, human
+from .sections import critical_path_ms, schema, step_ms
 
 
 @dataclass
@@ -53,84 +55,73 @@ def estimate_rows(scale: Scale) -> list[tuple[str, str, str]]:
     return [(e.name, e.text, e.formula) for e in scale.estimates()]
 
 
-def requirements_blocks(s) -> list[Block]:
-    blocks = (text("Business objective", s.objective)
-              + pairs("Clarifying questions and assumed answers", s.questions)
-              + listing("Functional requirements", s.functional)
-              + pairs("Non-functional requirements",
-                      {k.replace("_", " ").capitalize(): v for k, v in s.non_functional.items()}))
-    if s.scale:
-        blocks += table("Scale assumptions", ("Assumption", "Value"), s.scale.assumptions())
-        blocks += table("Back-of-the-envelope estimates", ("Figure", "Value", "Formula"),
-                        estimate_rows(s.scale))
-    return blocks
+def qualities(title: str, mapping: dict[str, str]) -> list[Block]:
+    return pairs(title, {k.replace("_", " ").capitalize(): v for k, v in mapping.items()})
 
 
-def framing_blocks(s) -> list[Block]:
-    return (text("ML objective", s.ml_objective) + text("Input", s.input)
-            + text("Output", s.output) + text("ML category", s.category)
-            + pairs("Alternatives considered", s.alternatives))
+def scale_tables(title: str, scale: Scale | None) -> list[Block]:
+    """Return the assumptions table under title, then the estimates they support."""
+    if scale is None:
+        return []
+    return (table(title, ("Assumption", "Value"), scale.assumptions())
+            + table("Back-of-the-envelope estimates", ("Figure", "Value", "Formula"),
+                    estimate_rows(scale)))
 
 
-def data_blocks(s) -> list[Block]:
-    return (pairs("Data sources and storage", s.sources) + text("Labels", s.labels)
-            + table("Features", ("Feature", "Encoding"), [(f.name, f.encoding) for f in s.features])
-            + listing("Data pipeline", s.pipeline, "steps")
-            + text("Privacy", s.privacy) + text("Bias", s.bias))
+def feature_table(title: str, features: list) -> list[Block]:
+    return table(title, ("Feature", "Encoding"), [(f.name, f.encoding) for f in features])
 
 
-def model_blocks(s) -> list[Block]:
+def metric_table(title: str, metrics: list) -> list[Block]:
+    return table(title, ("Metric", "Why"), [(m.name, m.why) for m in metrics])
+
+
+def candidate_cards(title: str, candidates: list) -> list[Block]:
     cards = [{"title": c.name, "badge": "", "text": c.description,
-              "lists": [("Strengths", c.pros), ("Weaknesses", c.cons)]} for c in s.candidates]
-    return (text("Baseline", s.baseline)
-            + ([Block("cards", "Candidate models", cards=cards)] if cards else [])
-            + text("Choice", s.choice) + text("Loss", s.loss)
-            + text("Training set", s.training_data))
+              "lists": [("Strengths", c.pros), ("Weaknesses", c.cons)]} for c in candidates]
+    return [Block("cards", title, cards=cards)] if cards else []
 
 
-def evaluation_blocks(s) -> list[Block]:
-    return (table("Offline metrics", ("Metric", "Why"), [(m.name, m.why) for m in s.offline])
-            + table("Online metrics", ("Metric", "Why"), [(m.name, m.why) for m in s.online])
-            + text("When offline and online disagree", s.gap)
-            + text("Testing online", s.experiments))
-
-
-def serving_blocks(s) -> list[Block]:
+def pipeline_cards(title: str, pipelines: list) -> list[Block]:
     cards = [{"title": p.name, "badge": p.mode, "text": "", "lists": [("", p.steps)]}
-             for p in s.pipelines]
+             for p in pipelines]
+    return [Block("cards", title, cards=cards)] if cards else []
+
+
+def latency_table(title: str, latency_budget: dict) -> list[Block]:
+    """Return the budget table: one row per step or parallel branch, then the total."""
     budget = []
-    for step, ms in s.latency_budget.items():
+    for step, ms in latency_budget.items():
         if isinstance(ms, dict):  # parallel branches: the step costs its slowest branch
             budget.append((f"{step} (in parallel)", f"{human(step_ms(ms))} ms"))
             budget += [(f"↳ {branch}", f"{human(b)} ms") for branch, b in ms.items()]
         else:
             budget.append((step, f"{human(ms)} ms"))
     if budget:
-        budget.append(("**Total**", f"**{human(s.total_latency_ms)} ms**"))
-    return (([Block("cards", "Pipelines", cards=cards)] if cards else [])
-            + table("Latency budget", ("Step", "Budget"), budget)
-            + text("Where the model runs", s.placement) + text("Compression", s.compression)
-            + text("Rollout", s.rollout))
+        budget.append(("**Total**", f"**{human(critical_path_ms(latency_budget))} ms**"))
+    return table(title, ("Step", "Budget"), budget)
 
 
-def monitoring_blocks(s) -> list[Block]:
-    return (listing("Operational signals", s.operational)
-            + listing("ML signals", s.ml_signals) + listing("Alerts", s.alerts)
-            + text("Retraining", s.retraining) + pairs("Failure modes", s.failure_modes))
-
-
-BLOCKS = {
-    "requirements": requirements_blocks, "framing": framing_blocks, "data": data_blocks,
-    "model": model_blocks, "evaluation": evaluation_blocks, "serving": serving_blocks,
-    "monitoring": monitoring_blocks,
+# Part.show -> how the write-up lays a field out under its heading
+LAYOUTS = {
+    "text": text, "list": listing, "steps": partial(listing, kind="steps"),
+    "pairs": pairs, "qualities": qualities, "scale": scale_tables, "features": feature_table,
+    "metrics": metric_table, "candidates": candidate_cards, "pipelines": pipeline_cards,
+    "latency": latency_table,
 }
+
+
+def section_blocks(section: Section) -> list[Block]:
+    """Return the blocks of a section: each field of its schema under its heading, in order."""
+    return [block for name, p in schema(type(section))
+            for block in LAYOUTS[p.show](p.heading, getattr(section, name))]
 
 
 def stage_view(stage: Stage, section: Section | None) -> StageView:
     """Return the blocks of one stage; a missing stage shows its prompts instead."""
     if section is None:
         return StageView(stage, listing("Still to answer", list(stage.prompts)), missing=True)
-    return StageView(stage, BLOCKS[stage.id](section) + text("Discussion", section.notes))
+    return StageView(stage, section_blocks(section))
 
 
 def stage_views(case: CaseStudy) -> list[StageView]:
