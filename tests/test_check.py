@@ -8,7 +8,8 @@ from dataclasses import replace
 from conftest import write_design
 from mlsd import Framing, Requirements, check
 from mlsd._declared import keyword_lines
-from mlsd.check import check_case, section_problems, word_count
+from mlsd.check import check_case, section_problems
+from mlsd.prose import word_count
 from mlsd.loader import load_design
 from mlsd.pages import environment
 from mlsd.prose import texts

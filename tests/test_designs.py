@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import DESIGNS
-from mlsd.check import check_case, word_count
+from mlsd.check import check_case
+from mlsd.prose import word_count
 from mlsd.framework import STAGES
 from mlsd.loader import load_all, load_design
 

@@ -30,25 +30,28 @@ def _mtimes(out: Path) -> dict[str, int]:
 def test_noop_build_touches_nothing_and_imports_no_design(project, monkeypatch):
     designs, out = project
     before = _mtimes(out)
-    monkeypatch.setattr("mlsd.loader.load_all", lambda *a, **k: pytest.fail("imported designs"))
-    result = build(designs, out, formats=FORMATS)
-    assert result.up_to_date and result.written == []
+    monkeypatch.setattr("mlsd.loader.load_design", lambda *a: pytest.fail("imported a design"))
+    report = build(designs, out, formats=FORMATS)
+    assert report.up_to_date and report.written == [] and report.errors == []
     assert _mtimes(out) == before
 
 
 def test_edit_rewrites_only_what_changed(project):
     designs, out = project
     write_design(designs, "spam_filter.py", SPAM.replace("Rules only", "Hand-written rules"))
-    result = build(designs, out, formats=FORMATS)
-    assert result.written == ["index.html", "spam-filter/README.md", "spam-filter/design.json",
-                              "spam-filter/index.html"]
+    report = build(designs, out, formats=FORMATS)
+    # the home page too: it shows the design's word count
+    assert sorted(report.written) == ["index.html", "spam-filter/README.md",
+                                      "spam-filter/design.json", "spam-filter/index.html"]
 
 
 def test_unchanged_diagrams_are_not_laid_out_again(project, monkeypatch):
     designs, out = project
     write_design(designs, "spam_filter.py", SPAM.replace("Rules only", "Hand-written rules"))
-    monkeypatch.setattr("mlsd.build.render_dot", lambda *a, **k: pytest.fail("ran dot"))
-    assert not build(designs, out, formats=FORMATS).errors
+    # Workers are forked from this process, so they run the patched function.
+    monkeypatch.setattr("mlsd.render.render_dot", lambda *a, **k: pytest.fail("ran dot"))
+    report = build(designs, out, formats=FORMATS)
+    assert report.errors == [] and report.built == ["spam-filter"]
 
 
 def test_deleted_design_loses_its_output_but_foreign_files_stay(project):
@@ -71,10 +74,16 @@ def test_broken_design_keeps_its_previous_output(project):
     assert (out / "spam-filter" / "README.md").read_bytes() == readme
 
 
-def test_force_rebuilds_everything(project):
+def test_force_rebuilds_everything(project, monkeypatch):
     designs, out = project
-    result = build(designs, out, formats=FORMATS, force=True)
-    assert not result.up_to_date and "spam-filter/system-architecture.svg" in result.files
+    from mlsd.errors import RenderError
+
+    def refuse(*args, **kwargs):
+        raise RenderError("laid out again")
+    monkeypatch.setattr("mlsd.render.render_dot", refuse)
+    assert build(designs, out, formats=FORMATS).up_to_date
+    report = build(designs, out, formats=FORMATS, force=True)
+    assert [e.message for e in report.errors] == ["laid out again"]
 
 
 def test_check_names_stale_files(project, runner):
@@ -96,22 +105,27 @@ def test_check_passes_on_fresh_output_and_writes_nothing(project, runner):
     assert _mtimes(out) == before
 
 
-def test_no_temporary_files_are_left(project):
-    _, out = project
-    assert [p for p in out.rglob("*.tmp")] == []
+def test_no_temporary_or_staging_files_are_left(project):
+    designs, out = project
+    write_design(designs, "spam_filter.py", SPAM.replace("Rules only", "Hand-written rules"))
+    build(designs, out, formats=FORMATS)
+    root = out.parent
+    assert [p for p in root.rglob("*") if p.name.endswith(".tmp") or "staging" in p.name] == []
 
 
 def test_unchanged_designs_are_neither_drawn_nor_filled_again(project, monkeypatch):
     designs, out = project
-    write_design(designs, "other.py", SPAM.replace('slug="spam-filter"', 'slug="other"'))
+    other = SPAM.replace('slug="spam-filter"', 'slug="other"')
+    write_design(designs, "other.py", other)
     build(designs, out, formats=FORMATS)
-    write_design(designs, "other.py", SPAM.replace('slug="spam-filter"', 'slug="other"')
-                 .replace("Rules only", "Hand-written rules"))
-    import mlsd.build
-    started = []
-    original = mlsd.build._start
-    monkeypatch.setattr(mlsd.build, "_start",
-                        lambda job, case, *a: started.append(case.slug) or original(job, case, *a))
-    result = build(designs, out, formats=FORMATS)
-    assert started == ["other"]
-    assert "spam-filter/index.html" in result.files and not result.errors
+    write_design(designs, "other.py", other.replace("Rules only", "Hand-written rules"))
+    import mlsd.drawing
+    draw = mlsd.drawing.draw
+
+    def draw_only_other(spec):
+        assert "spam_filter" not in spec.location.path, "drew the unchanged design"
+        return draw(spec)
+    monkeypatch.setattr("mlsd.drawing.draw", draw_only_other)
+    report = build(designs, out, formats=FORMATS)
+    assert report.errors == [] and report.built == ["other"] and report.reused == ["spam-filter"]
+    assert "spam-filter" in (out / "index.html").read_text()

@@ -45,7 +45,7 @@ def test_two_builds_are_byte_identical(tmp_path):
     for out in (first, second):
         build(FIXTURES / "designs", out, formats=("svg", "md", "html", "json", "dot"))
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
-    assert len(files) == 9  # 8 outputs and the manifest
+    assert len(files) == 10  # 8 outputs of the design, the cheat sheet and the manifest
     for rel in files:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
 

@@ -76,7 +76,11 @@ def _build_designs(plan: Plan, folder, report: Report) -> dict[str, DesignRecord
 
     job = plan.job
     env = pages.environment(job.templates)
-    if "pdf" in job.formats:
+    if plan.stale and {"svg", "png", "pdf"} & set(job.formats):
+        from .render import dot_binary
+
+        dot_binary()  # a missing Graphviz is one error for the build, not one per design
+    if plan.stale and "pdf" in job.formats:
         import weasyprint  # noqa: F401: loaded once here, shared by every forked worker
     records = dict(plan.kept)
     claims = {r.slug: name for name, r in plan.kept.items()}
@@ -85,15 +89,20 @@ def _build_designs(plan: Plan, folder, report: Report) -> dict[str, DesignRecord
     with progress(len(tasks), "Built", quiet=job.check) as advance:
         for event in workers.run(tasks, job.jobs, job.timeout):
             path = plan.stale[event.index]
-            if event.kind == "slug":
+            slug = slugs.get(event.index)
+            if event.kind in ("error", "failed"):
+                error = event.payload if isinstance(event.payload, MlsdError) else \
+                    DesignError(str(event.payload), Location(str(path), 1))
+                if not job.slugs or slug is None or slug in job.slugs:
+                    _fail(job, report, error, records, plan, path)
+            elif event.kind == "slug":
                 slugs[event.index] = event.payload
                 owner = claims.setdefault(event.payload, path.name)
                 if owner != path.name:
                     _fail(job, report, DesignError(
                         f"slug '{event.payload}' is already used by {owner}: give this design "
                         f"its own slug", Location(str(path), 1)), records, plan, path)
-            elif claims.get(slugs.get(event.index)) != path.name or (
-                    job.slugs and slugs.get(event.index) not in job.slugs):
+            elif claims.get(slug) != path.name or (job.slugs and slug not in job.slugs):
                 continue  # a duplicate, or a design that was not asked for
             elif event.kind == "outputs":
                 report.written += folder.put(event.payload, report)
@@ -101,10 +110,6 @@ def _build_designs(plan: Plan, folder, report: Report) -> dict[str, DesignRecord
                 records[path.name] = event.payload
                 report.built.append(event.payload.slug)
                 advance(event.payload.slug)
-            elif event.kind in ("error", "failed"):
-                error = event.payload if isinstance(event.payload, MlsdError) else \
-                    DesignError(str(event.payload), Location(str(path), 1))
-                _fail(job, report, error, records, plan, path)
     unknown = [s for s in job.slugs if s not in {r.slug for r in records.values()}
                and s not in slugs.values()]
     if unknown:

@@ -8,7 +8,7 @@ from .drawing import draw
 from .errors import Location, MlsdError, display_path
 from .framework import DIAGRAM_STAGES
 from .model import CaseStudy, Section
-from .prose import texts, word_count  # noqa: F401  build, pages and handouts import them from here
+from .prose import texts, word_count
 from .sections import NON_FUNCTIONAL, Part, schema
 
 FULL_DEPTH_WORDS = 2000

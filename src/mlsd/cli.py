@@ -63,7 +63,8 @@ class _EchoHandler(logging.Handler):
 @json_option
 def list_command(designs: Path | None, as_json: bool) -> None:
     """List the designs with their stage coverage and size."""
-    from .check import stage_coverage, word_count
+    from .check import stage_coverage
+    from .prose import word_count
     from .loader import load_all
 
     loaded = load_all(_settings(designs).designs)

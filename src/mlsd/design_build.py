@@ -25,6 +25,7 @@ class LaidOut:
     ref: object  # pages.DiagramRef
     outputs: list[Output]
     icons: set[str]  # the image files its nodes name
+    svg: bytes | None  # for the handout, even when SVG is not an asked format
 
 
 def task(path: Path, job: Job, old: DesignRecord | None, env):
@@ -102,8 +103,8 @@ class DesignBuild:
                 raise
         ref = DiagramRef(spec.title, spec.slug, spec.stage, drawing.description(),
                          wide=is_wide(files.get("svg", b"")))
-        return LaidOut(ref, [Output(rels[f], made_from, data) for f, data in files.items()],
-                       icons(drawing.source))
+        return LaidOut(ref, [Output(rels[f], made_from, data) for f, data in files.items()
+                             if f in self.job.formats], icons(drawing.source), files.get("svg"))
 
     def pages(self, case, refs, inputs: dict[str, str]) -> list[Output]:
         """Fill the design's Markdown, web page and JSON, unless they are unchanged."""
@@ -130,8 +131,7 @@ class DesignBuild:
 
         html = pages.render(self.env, "handout.html.j2", paper=self.job.paper,
                             ctx=pages.design_context(case, refs))
-        svgs = {o.rel.split("/", 1)[1]: o.data for d in diagrams for o in d.outputs
-                if o.rel.endswith(".svg")}
+        svgs = {d.ref.svg: d.svg for d in diagrams if d.svg is not None}
         made_from = digest(html, *(f"{k}:{digest(v)}" for k, v in sorted(svgs.items())))
         rel = f"{case.slug}/{PAGES['pdf']}"
         data, old = self.cached(rel, made_from), self.old.card.get("handout")

@@ -3,8 +3,8 @@
 Each file is written in a staging folder and renamed into place, so a build killed at any
 moment leaves every output file whole. The staging folder sits beside the output folder
 when a rename from there works, else inside it (an output folder that is a mount point);
-either way the next build clears what a killed one staged. A lock keeps two builds from
-writing one folder at once; the system drops it when its build dies, so it never goes stale.
+either way the next build clears what a killed one staged. A lock on the folder keeps two
+builds from writing it at once; the system drops it when its build dies, so it never goes stale.
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from pathlib import Path
 from .errors import MlsdError
 from .manifest import NAME as MANIFEST, Output, inside
 
-LOCK = ".mlsd-lock"
 INNER_STAGING = ".mlsd-staging"
 
 
@@ -41,7 +40,8 @@ class OutputFolder:
         self.root.mkdir(parents=True, exist_ok=True)
         if not (self.root / MANIFEST).exists():  # claim a new folder before anything else
             write_atomic(self.root / MANIFEST, b"{}\n")
-        with open(self.root / LOCK, "a") as handle:
+        handle = os.open(self.root, os.O_RDONLY)  # the folder itself: no lock file to leave
+        try:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -52,6 +52,8 @@ class OutputFolder:
                 yield
             finally:
                 clear_staging(self.root)
+        finally:
+            os.close(handle)
 
     def put(self, outputs: list[Output], report) -> list[str]:
         """Write outputs (or, dry, note which differ from the disk); return those that changed."""
@@ -151,7 +153,7 @@ def check_output_folder(out: Path, designs: Path) -> None:
         if target == owned or target in owned.parents:
             raise MlsdError(f"refusing to build into {out}: it contains {what}; "
                             f"pass --out a folder of its own, such as output/")
-    if target.is_dir() and any(p.name not in (LOCK, INNER_STAGING) for p in target.iterdir()) \
+    if target.is_dir() and any(p.name != INNER_STAGING for p in target.iterdir()) \
             and not (target / MANIFEST).is_file():
         raise MlsdError(f"refusing to build into {out}: it holds files mlsd did not write; "
                         f"pass --out an empty or new folder")

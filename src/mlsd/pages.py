@@ -85,11 +85,16 @@ def render(env: jinja2.Environment, name: str, **context) -> str:
     """Render one template, turning template errors into a located one-line error."""
     try:
         return env.get_template(name).render(**context)
-    except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(f"template error: {exc.message}: fix the template",
-                          Location(exc.filename or name, exc.lineno or 0)) from None
     except jinja2.TemplateError as exc:
-        raise RenderError(f"template '{name}' failed: {exc}: fix the template") from None
+        raise template_error(exc, name) from None
+
+
+def template_error(exc: jinja2.TemplateError, name: str) -> RenderError:
+    """Return a template's error as one line, located when Jinja knows the line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return RenderError(f"template error: {exc.message}: fix the template",
+                           Location(exc.filename or name, exc.lineno or 0))
+    return RenderError(f"template '{name}' failed: {exc}: fix the template")
 
 
 def template_closure(env: jinja2.Environment, names: list[str]) -> list[str]:
@@ -104,10 +109,11 @@ def template_closure(env: jinja2.Environment, names: list[str]) -> list[str]:
             continue
         seen.add(name)
         try:
-            source = env.loader.get_source(env, name)[0]
-            todo += [t for t in meta.find_referenced_templates(env.parse(source)) if t]
+            source, filename, _ = env.loader.get_source(env, name)
+            parsed = env.parse(source, name, filename)
         except jinja2.TemplateError as exc:
-            raise RenderError(f"template '{name}' failed: {exc}: fix the template") from None
+            raise template_error(exc, name) from None
+        todo += [t for t in meta.find_referenced_templates(parsed) if t]
     return sorted(seen)
 
 
