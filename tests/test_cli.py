@@ -43,7 +43,7 @@ def test_list_json(runner, designs):
 def test_check_passes(runner, designs):
     result = runner.invoke(main, ["check", "--designs", str(designs)])
     assert result.exit_code == 0
-    assert result.output == "1 designs checked: every stage is complete.\n"
+    assert result.output == "1 design checked: every stage is complete.\n"
 
 
 def test_check_reports_path_line_stage_and_exits_1(runner, designs):
@@ -156,3 +156,59 @@ def test_light_commands_load_no_pdf_or_progress_library(args):
             "print('LOADED', sorted(m for m in ('weasyprint', 'rich') if m in sys.modules))" % args)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip().splitlines()[-1] == "LOADED []"
+
+
+@needs_graphviz
+def test_build_says_what_it_built_and_reused_and_quiet_says_nothing(runner, designs, tmp_path):
+    out = tmp_path / "out"
+    args = ["build", "--designs", str(designs), "--out", str(out), "--format", "md,html"]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert first.stderr.splitlines()[-1] == (f"Built 1 design and reused 0 into {out} "
+                                             f"(4 files written, 0 removed).")
+    write_design(designs, "other.py", SPAM.replace('slug="spam-filter"', 'slug="other"'))
+    second = runner.invoke(main, args)
+    assert second.stderr.splitlines()[-1] == (f"Built 1 design and reused 1 into {out} "
+                                              f"(4 files written, 0 removed).")
+    assert runner.invoke(main, args).stderr == f"{out} is up to date.\n"
+    write_design(designs, "other.py", SPAM.replace('slug="spam-filter"', 'slug="other"')
+                 .replace("Rules only", "Hand-written rules"))
+    quiet = runner.invoke(main, ["-q", *args])
+    assert (quiet.exit_code, quiet.output) == (0, "")
+    assert runner.invoke(main, ["-q", *args]).output == ""
+
+
+@needs_graphviz
+def test_build_warns_with_the_check_lines_and_strict_fails(runner, designs, tmp_path):
+    body = SPAM.replace('retraining="Daily."', 'retraining=""')
+    path = write_design(designs, "spam_filter.py", body)
+    line = next(i for i, l in enumerate(body.splitlines(), 1) if 'retraining=""' in l)
+    expected = f"{path}:{line}: monitoring: no retraining trigger"
+    args = ["-q", "build", "--designs", str(designs), "--out", str(tmp_path / "out"),
+            "--format", "md"]
+    built = runner.invoke(main, args)
+    assert (built.exit_code, built.stderr) == (0, expected + "\n")
+    assert (tmp_path / "out" / "spam-filter" / "README.md").is_file()
+    again = runner.invoke(main, args)  # an unchanged design: its warnings are replayed
+    assert (again.exit_code, again.stderr) == (0, expected + "\n")
+    strict = runner.invoke(main, [*args, "--strict"])
+    assert (strict.exit_code, strict.stderr) == (1, expected + "\n")
+    check = runner.invoke(main, ["check", "--designs", str(designs)])
+    assert check.output == expected + "\n"
+
+
+@needs_graphviz
+def test_building_one_slug_adds_it_to_the_collection_pages(runner, designs, tmp_path):
+    out = tmp_path / "out"
+    args = ["-q", "build", "--designs", str(designs), "--out", str(out), "--format", "md,html"]
+    assert runner.invoke(main, args).exit_code == 0
+    write_design(designs, "other.py", SPAM.replace('slug="spam-filter"', 'slug="other"')
+                 .replace('title="Spam filter"', 'title="Other filter"'))
+    result = runner.invoke(main, [*args, "other"])
+    assert result.exit_code == 0, result.output
+    for page in ("index.html", "cheatsheet.html"):
+        text = (out / page).read_text()
+        assert "Other filter" in text and "Spam filter" in text
+    unknown = runner.invoke(main, [*args, "nothing-here"])
+    assert unknown.exit_code == 1
+    assert "no design with slug nothing-here" in unknown.output

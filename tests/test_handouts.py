@@ -44,6 +44,43 @@ def test_casebook_has_cover_contents_with_pages_and_an_index(built):
     assert "Logistic regression" in text and "PR-AUC" in text
 
 
+def _page_of(reader, destination) -> int:
+    return reader.get_destination_page_number(destination) + 1
+
+
+def test_casebook_contents_outline_and_index_point_at_the_right_pages(built):
+    reader = PdfReader(built / "casebook.pdf")
+    texts = [page.extract_text() for page in reader.pages]
+    contents = re.search(r"1\. Spam filter[ .]*(\d+)", texts[1])
+    start = int(contents.group(1))
+    assert texts[start - 1].lstrip().startswith("Spam filter")
+    assert texts[start - 1].rstrip().endswith(str(start))  # the casebook's own page number
+    chapter = next(o for o in reader.outline if not isinstance(o, list) and o.title == "Spam filter")
+    assert _page_of(reader, chapter) == start
+    links = [a.get_object() for a in reader.pages[1]["/Annots"]]
+    pages = {reader.get_page_number(a["/Dest"][0].get_object()) + 1 for a in links}
+    assert start in pages and "/A" not in links[0]  # internal jumps, not web links
+    evaluation = re.search(r"PR-AUC\s+Spam filter: stage 5, p\. (\d+)", texts[-1])
+    assert "5. Evaluation" in texts[int(evaluation.group(1)) - 1]
+
+
+def test_editing_one_design_prints_only_its_handout_and_the_casebook(tmp_path):
+    designs, out = tmp_path / "designs", tmp_path / "out"
+    spam = (FIXTURES / "designs" / "spam_filter.py").read_text()
+    (designs).mkdir()
+    (designs / "spam_filter.py").write_text(spam)
+    (designs / "other.py").write_text(spam.replace('slug="spam-filter"', 'slug="other"'))
+    formats = ("svg", "pdf")
+    assert build(designs, out, formats=formats).errors == []
+    (designs / "other.py").write_text(spam.replace('slug="spam-filter"', 'slug="other"')
+                                      .replace("Rules only", "Hand-written rules"))
+    report = build(designs, out, formats=formats)
+    assert report.built == ["other"]
+    assert sorted(r for r in report.written if r.endswith(".pdf")) == ["casebook.pdf",
+                                                                        "other/handout.pdf"]
+    assert "Hand-written rules" in _text(out / "casebook.pdf")
+
+
 def test_cheatsheet_is_one_landscape_page_from_the_declared_model(built):
     reader = PdfReader(built / "cheatsheet.pdf")
     assert len(reader.pages) == 1

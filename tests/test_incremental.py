@@ -129,3 +129,41 @@ def test_unchanged_designs_are_neither_drawn_nor_filled_again(project, monkeypat
     report = build(designs, out, formats=FORMATS)
     assert report.errors == [] and report.built == ["other"] and report.reused == ["spam-filter"]
     assert "spam-filter" in (out / "index.html").read_text()
+
+
+def test_a_helper_is_an_input_of_the_designs_that_import_it(tmp_path):
+    designs, out = tmp_path / "designs", tmp_path / "out"
+    write_design(designs, "_shared.py", 'ALTERNATIVE = "Rules only"\n')
+    write_design(designs, "spam_filter.py", "from _shared import ALTERNATIVE\n" +
+                 SPAM.replace('{"Rules only"', "{ALTERNATIVE"))
+    write_design(designs, "other.py", SPAM.replace('slug="spam-filter"', 'slug="other"'))
+    assert build(designs, out, formats=FORMATS).errors == []
+    assert "Rules only" in (out / "spam-filter" / "README.md").read_text()
+    write_design(designs, "_shared.py", 'ALTERNATIVE = "Hand-written rules"\n')
+    report = build(designs, out, formats=FORMATS)
+    assert report.built == ["spam-filter"] and report.reused == ["other"]
+    assert "Hand-written rules" in (out / "spam-filter" / "README.md").read_text()
+
+
+def test_replacing_an_icon_redraws_the_diagrams_that_use_it(tmp_path):
+    from PIL import Image
+
+    designs, out = tmp_path / "designs", tmp_path / "out"
+    icon = designs / "icons" / "store.png"
+    icon.parent.mkdir(parents=True)
+    Image.new("RGB", (8, 8), "red").save(icon)
+    write_design(designs, "spam_filter.py", SPAM.replace(
+        'features = FeatureStore("Feature store")',
+        'features = Custom("Feature store", str(Path(__file__).parent / "icons" / "store.png"))')
+        .replace("from diagrams.onprem.client import User",
+                 "from pathlib import Path\nfrom diagrams.custom import Custom\n"
+                 "from diagrams.onprem.client import User"))
+    build(designs, out, formats=FORMATS)
+    before = (out / "spam-filter" / "system-architecture.svg").read_bytes()
+    model = (out / "spam-filter" / "model.svg").read_bytes()
+    Image.new("RGB", (8, 8), "blue").save(icon)
+    report = build(designs, out, formats=FORMATS)
+    assert report.built == ["spam-filter"]
+    assert (out / "spam-filter" / "system-architecture.svg").read_bytes() != before
+    assert "spam-filter/model.svg" not in report.written
+    assert (out / "spam-filter" / "model.svg").read_bytes() == model

@@ -54,6 +54,8 @@ def build(designs: Path, out: Path, *, slugs: tuple[str, ...] = (),
     folder = OutputFolder(out, designs, dry=check)
     plan = make_plan(job)
     report = Report()
+    if not plan.stale:
+        _refuse_unknown(job, set(), plan.kept)
     if plan.up_to_date():
         report.up_to_date, report.reused = True, [r.slug for r in plan.kept.values()]
         _replay(job, plan.kept.values(), report)
@@ -110,13 +112,17 @@ def _build_designs(plan: Plan, folder, report: Report) -> dict[str, DesignRecord
                 records[path.name] = event.payload
                 report.built.append(event.payload.slug)
                 advance(event.payload.slug)
-    unknown = [s for s in job.slugs if s not in {r.slug for r in records.values()}
-               and s not in slugs.values()]
+    _refuse_unknown(job, set(slugs.values()), records)
+    report.reused = [r.slug for r in plan.kept.values()]
+    return records
+
+
+def _refuse_unknown(job: Job, loaded: set[str], records: dict[str, DesignRecord]) -> None:
+    """Raise when a slug asked for names no design."""
+    unknown = [s for s in job.slugs if s not in loaded | {r.slug for r in records.values()}]
     if unknown:
         raise MlsdError(f"no design with slug {', '.join(unknown)}: 'mlsd list' shows the "
                         f"slugs there are")
-    report.reused = [r.slug for r in plan.kept.values()]
-    return records
 
 
 def _fail(job: Job, report: Report, error: MlsdError, records, plan: Plan, path: Path) -> None:

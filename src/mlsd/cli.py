@@ -104,7 +104,7 @@ def check(slugs: tuple[str, ...], designs: Path | None, as_json: bool, strict: b
         for problem in problems:
             click.echo(str(problem))
         if not problems:
-            click.echo(f"{len(loaded)} designs checked: every stage is complete.")
+            click.echo(f"{_count(loaded, 'design')} checked: every stage is complete.")
     sys.exit(1 if problems else 0)
 
 

@@ -6,7 +6,6 @@ output whose inputs did not change since the last build is taken from disk, not 
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -65,21 +64,10 @@ class DesignBuild:
         self.send("record", DesignRecord(case.slug, inputs, self.outputs, card, problems))
 
     def load(self):
-        """Import the design with its folder on the import path; return it and its helpers."""
-        from .loader import load_design
+        """Import the design; return it and the helper modules it imported."""
+        from .loader import load_with_helpers
 
-        folder = str(self.job.designs.resolve())
-        before = set(sys.modules)
-        sys.path.insert(0, folder)
-        try:
-            case = load_design(self.path)
-        finally:
-            sys.path.remove(folder)
-        helpers = {Path(m.__file__) for name in set(sys.modules) - before
-                   if (m := sys.modules[name]) and getattr(m, "__file__", None)
-                   and Path(m.__file__).resolve().parent == Path(folder)
-                   and Path(m.__file__).resolve() != self.path.resolve()}
-        return case, helpers
+        return load_with_helpers(self.path)
 
     def lay_out(self, case, spec) -> LaidOut:
         """Draw a diagram and lay it out with Graphviz, unless its files are unchanged."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,8 +73,44 @@ def _load(path: Path) -> Loaded:
 
 def load_design(path: Path) -> CaseStudy:
     """Import one design module and return the single CaseStudy it defines."""
+    return load_with_helpers(path)[0]
+
+
+def load_with_helpers(path: Path) -> tuple[CaseStudy, set[Path]]:
+    """Import a design with its folder on the import path, so it can import helper modules
+    beside it (`_shared.py`); return its CaseStudy and the helper files it imported.
+
+    Helpers are forgotten after each design, so every design imports them afresh.
+    """
     path = path.resolve()
-    module = _import(path)
+    folder = str(path.parent)
+    before = set(sys.modules)
+    sys.path.insert(0, folder)
+    try:
+        return _case_of(_import(path)), _helpers(before, path)
+    finally:
+        sys.path.remove(folder)
+        for name in [n for n in set(sys.modules) - before if _file(n, path.parent)]:
+            del sys.modules[name]
+
+
+def _helpers(before: set[str], path: Path) -> set[Path]:
+    """Return the files of the modules imported since `before` from the design's folder."""
+    return {f for name in set(sys.modules) - before if (f := _file(name, path.parent))}
+
+
+def _file(name: str, folder: Path) -> Path | None:
+    """Return the file of module `name` when it lies in folder, else None."""
+    file = getattr(sys.modules.get(name), "__file__", None)
+    if not file:
+        return None
+    found = Path(file).resolve()
+    return found if folder in found.parents and found.suffix == ".py" else None
+
+
+def _case_of(module) -> CaseStudy:
+    """Return the single CaseStudy a design module defines."""
+    path = Path(module.__file__)
     cases = [(name, v) for name, v in vars(module).items() if isinstance(v, CaseStudy)]
     if not cases:
         raise DesignError("defines no CaseStudy: assign one to a module-level name such as "
