@@ -55,9 +55,9 @@ def mlsd(*args: str, src: Path | None = None) -> None:
     if src is None:
         run(str(BIN / "mlsd"), "-q", *args)
     else:
-        env = {**os.environ, "PYTHONPATH": str(src)}
+        env = {**os.environ, "PYTHONPATH": str(src)}  # run in its own folder: its own config
         subprocess.run([sys.executable, "-m", "mlsd", "-q", *args], check=True, env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       cwd=src.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def export(rev: str, folder: Path) -> Path:
@@ -136,7 +136,7 @@ def peak_memory_mb(*args: str, src: Path | None = None) -> float:
     env = {**os.environ, "PYTHONPATH": str(src)} if src else None
     command = [sys.executable, "-m", "mlsd", "-q", *args]
     done = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True,
-                          check=True, env=env)
+                          check=True, env=env, cwd=src.parent if src else None)
     return int(done.stdout.strip()) / 1024
 
 

@@ -15,6 +15,11 @@ cases = [
  ("src/mlsd/design_build.py", "*(Path(i) for i in icons if not _shipped(i))}", "}", "tests/test_incremental.py::test_replacing_an_icon_redraws_the_diagrams_that_use_it"),
  ("designs/visual_search.py", "        rollout=(", '        rollout="" and (', "tests/test_designs.py::test_design_covers_every_stage_at_full_depth[visual_search]"),
  ("designs/visual_search.py", 'slug="visual-search"', 'slug="visual-search-2"', "tests/test_designs.py::test_the_ten_case_studies_load_with_their_slugs"),
+ ("src/mlsd/workers.py", "    os._exit = _refuse_exit\n", "", "tests/test_isolation.py::test_a_design_that_exits_costs_only_itself[os_exit]"),
+ ("src/mlsd/workers.py", "    _die_with(parent)\n", "", "tests/test_isolation.py::test_killing_a_build_kills_its_pdf_workers"),
+ ("src/mlsd/workers.py", "    _silence()\n", "", "tests/test_isolation.py::test_a_design_that_prints_never_mixes_into_json_or_the_summary"),
+ ("src/mlsd/output.py", "errno.EXDEV, ", "", "tests/test_isolation.py::test_output_folder_on_another_filesystem"),
+ ("src/mlsd/output.py", "fcntl.LOCK_EX | fcntl.LOCK_NB", "fcntl.LOCK_SH | fcntl.LOCK_NB", "tests/test_isolation.py::test_a_second_build_into_the_same_folder_is_refused"),
 ]
 for path, old, new, test in cases:
     p = pathlib.Path(path); text = p.read_text()

@@ -63,14 +63,11 @@ class _EchoHandler(logging.Handler):
 @json_option
 def list_command(designs: Path | None, as_json: bool) -> None:
     """List the designs with their stage coverage and size."""
-    from .check import stage_coverage
-    from .prose import word_count
-    from .loader import load_all
+    from .loader import survey
 
-    loaded = load_all(_settings(designs).designs)
-    rows = [{"slug": i.case.slug, "title": i.case.title, "path": str(i.path),
-             "diagrams": [d.title for d in i.case.diagrams], "stages": stage_coverage(i.case),
-             "words": word_count(i.case)} for i in loaded if i.case]
+    settings = _settings(designs)
+    loaded = survey(settings.designs, (), _listing, settings.timeout)
+    rows = [{"slug": i.slug, "path": str(i.path), **i.value} for i in loaded if not i.error]
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     for row in [] if as_json else rows:
@@ -78,6 +75,21 @@ def list_command(designs: Path | None, as_json: bool) -> None:
         click.echo(f"{row['slug']:<24} {done}/7 stages  {len(row['diagrams'])} diagrams  "
                    f"{row['words']:>5} words  {row['title']}")
     _fail_on([i.error for i in loaded if i.error])
+
+
+def _figures(case):
+    """Return a design's title, scale assumptions and estimates (run in its worker)."""
+    scale = case.scale
+    return None if scale is None else (case.title, scale.assumptions(), scale.estimates())
+
+
+def _listing(case) -> dict:
+    """Return what `mlsd list` shows of a design (run in the design's worker)."""
+    from .check import stage_coverage
+    from .prose import word_count
+
+    return {"title": case.title, "diagrams": [d.title for d in case.diagrams],
+            "stages": stage_coverage(case), "words": word_count(case)}
 
 
 @main.command()
@@ -88,16 +100,18 @@ def list_command(designs: Path | None, as_json: bool) -> None:
 def check(slugs: tuple[str, ...], designs: Path | None, as_json: bool, strict: bool) -> None:
     """Say what each design still lacks, stage by stage (exit 1 when anything does)."""
     from .check import Problem, check_case
-    from .loader import load_all
+    from .loader import survey
 
-    loaded = load_all(_settings(designs).designs, slugs)
+    settings = _settings(designs)
+    loaded = survey(settings.designs, slugs, lambda case: check_case(case, strict=strict),
+                    settings.timeout)
     problems: list[Problem] = []
     for item in loaded:
         if item.error:
             problems.append(Problem(item.error.location or _nowhere(item.path), "load",
                                     item.error.message))
         else:
-            problems += check_case(item.case, strict=strict)
+            problems += item.value
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
     else:
@@ -199,20 +213,21 @@ def serve(designs, port) -> None:
 @designs_option
 def estimate(slug, designs) -> None:
     """Print a design's scale assumptions and the figures derived from them, with formulas."""
-    from .loader import load_all
+    from .loader import survey
 
-    [item] = load_all(_settings(designs).designs, (slug,))
+    settings = _settings(designs)
+    [item] = survey(settings.designs, (slug,), _figures, settings.timeout)
     if item.error:
         _fail_on([item.error])
-    scale = item.case.scale
-    if scale is None:
+    if item.value is None:
         raise click.ClickException(f"{slug} declares no Scale: add scale=Scale(...) "
                                    f"to its Requirements")
-    click.echo(f"{item.case.title}: scale assumptions\n")
-    for label, value in scale.assumptions():
+    title, assumptions, estimates = item.value
+    click.echo(f"{title}: scale assumptions\n")
+    for label, value in assumptions:
         click.echo(f"  {label:<40} {value}")
     click.echo("\nDerived estimates\n")
-    for e in scale.estimates():
+    for e in estimates:
         click.echo(f"  {e.name:<40} {e.text:<14} = {e.formula}")
 
 

@@ -5,6 +5,7 @@ import importlib.util
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .errors import DesignError, Location, MlsdError, raised
 from .model import CaseStudy
@@ -149,3 +150,69 @@ def _require_utf8(path: Path) -> None:
         raise DesignError(f"is not UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8",
                           Location(str(path), line)) from None
 
+
+
+@dataclass
+class Surveyed:
+    """What a command learnt of one design loaded in a worker: its slug and `inspect`'s
+    answer, or the error that stopped it."""
+
+    path: Path
+    slug: str = ""
+    value: object = None
+    error: MlsdError | None = None
+    location: Location | None = None  # of its CaseStudy
+
+    def __post_init__(self) -> None:
+        self.slug = self.slug or self.path.stem.replace("_", "-")
+
+
+def survey(designs_dir: Path, slugs: tuple[str, ...], inspect: Callable[[CaseStudy], object],
+           timeout: float = 120.0) -> list[Surveyed]:
+    """Load each design in a worker of its own and return what `inspect(case)` says of it.
+
+    A design that exits, hangs or prints then costs only its own line (see workers.py);
+    `inspect` runs in the worker and must return something that pickles.
+    """
+    import os
+
+    import diagrams  # noqa: F401: imported once, before the workers fork
+
+    from . import workers
+
+    items = [Surveyed(path) for path in discover(designs_dir)]
+    tasks = [_inspecting(item.path, inspect) for item in items]
+    for event in workers.run(tasks, os.cpu_count() or 1, timeout):
+        item = items[event.index]
+        if event.kind == "result":
+            item.slug, item.location, item.value = event.payload
+        elif event.kind == "error":
+            item.error = event.payload
+        elif event.kind == "failed":
+            item.error = DesignError(str(event.payload), Location(str(item.path), 1))
+    _refuse_duplicates(items)
+    return _select(items, slugs)
+
+
+def _inspecting(path: Path, inspect):
+    """Return the worker task that loads one design and sends what inspect says of it."""
+    def run(send) -> None:
+        try:
+            case = load_design(path)
+            send("result", (case.slug, case.location, inspect(case)))
+        except MlsdError as exc:
+            send("error", exc)
+        except BaseException as exc:  # noqa: BLE001: the design's own code, exits included
+            send("error", raised(exc, str(path), Location(str(path), 1)))
+    return run
+
+
+def _refuse_duplicates(items: list[Surveyed]) -> None:
+    """Fail every design whose slug an earlier design file already has."""
+    first: dict[str, Path] = {}
+    for item in items:
+        if item.error is None and first.setdefault(item.slug, item.path) != item.path:
+            item.value = None
+            item.error = DesignError(f"slug '{item.slug}' is already used by "
+                                     f"{first[item.slug].name}: give this design its own slug",
+                                     item.location)

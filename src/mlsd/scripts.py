@@ -17,6 +17,7 @@ from pathlib import Path
 from .drawing import stable_ids
 from .errors import DesignError, Location, MlsdError
 from .model import slugify
+from .plan import DEFAULT_TIMEOUT
 from .render import render_dot
 
 # Runs in the child: replace Diagram's rendering with a recorder, then run the script.
@@ -68,14 +69,18 @@ def render_script(script: Path, out: Path, formats: list[str]) -> list[Path]:
     return written
 
 
-def _capture(script: Path) -> list[dict]:
+def _capture(script: Path, timeout: float = DEFAULT_TIMEOUT) -> list[dict]:
     """Run the script in a child Python and return the diagrams it declared."""
     with tempfile.TemporaryDirectory(prefix="mlsd-render-") as tmp:
         result = Path(tmp) / "captured.json"
         code = f"RESULT = {str(result)!r}\n{_BOOTSTRAP}"
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        done = subprocess.run([sys.executable, "-c", code, str(script)], cwd=script.parent,
-                              capture_output=True, text=True, env=env)
+        try:
+            done = subprocess.run([sys.executable, "-c", code, str(script)], cwd=script.parent,
+                                  capture_output=True, text=True, env=env, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise DesignError(f"did not finish within {timeout:g} s: look for an endless loop",
+                              Location(str(script), 1)) from None
         if done.returncode != 0:
             raise DesignError(_last_error(done.stderr), _error_line(done.stderr, script))
         captured = json.loads(result.read_text(encoding="utf-8"))

@@ -94,6 +94,7 @@ def _child(task, reader, writer, parent: int) -> None:
         except BaseException:  # noqa: BLE001
             pass
     finally:
+        os._exit = _real_exit
         _real_exit(0)  # ends threads the design left running, too
 
 
