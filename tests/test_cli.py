@@ -212,3 +212,14 @@ def test_building_one_slug_adds_it_to_the_collection_pages(runner, designs, tmp_
     unknown = runner.invoke(main, [*args, "nothing-here"])
     assert unknown.exit_code == 1
     assert "no design with slug nothing-here" in unknown.output
+
+
+@needs_graphviz
+def test_two_designs_with_one_slug_fail_the_later_file_every_time(runner, designs, tmp_path):
+    write_design(designs, "z_copy.py", SPAM)
+    for _ in range(3):
+        result = runner.invoke(main, ["-q", "build", "--designs", str(designs), "--out",
+                                      str(tmp_path / "out"), "--format", "md", "--force"])
+        assert result.exit_code == 1
+        assert result.stderr == (f"{designs / 'z_copy.py'}:1: slug 'spam-filter' is already "
+                                 f"used by spam_filter.py: give this design its own slug\n")

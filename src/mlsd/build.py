@@ -85,36 +85,71 @@ def _build_designs(plan: Plan, folder, report: Report) -> dict[str, DesignRecord
     if plan.stale and "pdf" in job.formats:
         import weasyprint  # noqa: F401: loaded once here, shared by every forked worker
     records = dict(plan.kept)
-    claims = {r.slug: name for name, r in plan.kept.items()}
     tasks = [task(path, job, plan.old.designs.get(path.name), env) for path in plan.stale]
-    slugs: dict[int, str] = {}
+    claims = Claims(plan)
     with progress(len(tasks), "Built", quiet=job.check) as advance:
         for event in workers.run(tasks, job.jobs, job.timeout):
-            path = plan.stale[event.index]
-            slug = slugs.get(event.index)
-            if event.kind in ("error", "failed"):
-                error = event.payload if isinstance(event.payload, MlsdError) else \
-                    DesignError(str(event.payload), Location(str(path), 1))
-                if not job.slugs or slug is None or slug in job.slugs:
+            for index, kind, payload in claims.release(event):
+                path = plan.stale[index]
+                if kind in ("error", "failed"):
+                    error = payload if isinstance(payload, MlsdError) else \
+                        DesignError(str(payload), Location(str(path), 1))
                     _fail(job, report, error, records, plan, path)
-            elif event.kind == "slug":
-                slugs[event.index] = event.payload
-                owner = claims.setdefault(event.payload, path.name)
-                if owner != path.name:
-                    _fail(job, report, DesignError(
-                        f"slug '{event.payload}' is already used by {owner}: give this design "
-                        f"its own slug", Location(str(path), 1)), records, plan, path)
-            elif claims.get(slug) != path.name or (job.slugs and slug not in job.slugs):
-                continue  # a duplicate, or a design that was not asked for
-            elif event.kind == "outputs":
-                report.written += folder.put(event.payload, report)
-            elif event.kind == "record":
-                records[path.name] = event.payload
-                report.built.append(event.payload.slug)
-                advance(event.payload.slug)
-    _refuse_unknown(job, set(slugs.values()), records)
+                elif kind == "outputs":
+                    report.written += folder.put(payload, report)
+                elif kind == "record":
+                    records[path.name] = payload
+                    report.built.append(payload.slug)
+                    advance(payload.slug)
+    _refuse_unknown(job, set(claims.slugs.values()), records)
     report.reused = [r.slug for r in plan.kept.values()]
     return records
+
+
+class Claims:
+    """Slugs claimed in file order: a design's events wait until every design before it has
+    said its slug, so two designs with one slug fail the same way in every build."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.owners = {r.slug: name for name, r in plan.kept.items()}
+        self.slugs: dict[int, str | None] = {}  # index -> slug; None when it failed first
+        self.held: dict[int, list] = {i: [] for i in range(len(plan.stale))}
+        self.dropped: set[int] = set()  # not asked for, or a duplicate
+        self.settled = 0  # designs before this index have claimed (or lost) their slug
+
+    def release(self, event) -> list[tuple[int, str, object]]:
+        """Take one worker event; return the events that may be acted on now, in order."""
+        index = event.index
+        if event.kind == "slug":
+            self.slugs[index] = event.payload
+        else:
+            self.slugs.setdefault(index, None)
+            self.held[index].append((index, event.kind, event.payload))
+        ready = []
+        while self.settled in self.slugs:
+            ready += self._settle(self.settled)
+            self.settled += 1
+        if index < self.settled and index not in self.dropped:
+            ready += self.held[index]
+        self.held[index] = [] if index < self.settled else self.held[index]
+        return ready
+
+    def _settle(self, index: int) -> list:
+        """Claim a design's slug; return its held events, or an error when it lost the slug."""
+        slug, path = self.slugs[index], self.plan.stale[index]
+        asked = self.plan.job.slugs
+        if asked and (slug or path.stem.replace("_", "-")) not in asked:
+            self.dropped.add(index)  # built only to learn its slug
+            return []
+        owner = path.name if slug is None else self.owners.setdefault(slug, path.name)
+        if owner != path.name:
+            self.dropped.add(index)
+            return [(index, "error", DesignError(
+                f"slug '{slug}' is already used by {owner}: give this design its own slug",
+                Location(str(path), 1)))]
+        events, self.held[index] = self.held[index], []
+        return events
 
 
 def _refuse_unknown(job: Job, loaded: set[str], records: dict[str, DesignRecord]) -> None:

@@ -7,18 +7,21 @@ manifest is checked with `valid` before any template sees it.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from .model import CaseStudy
-from .prose import texts, word_count
-from .scale import human
 from .vocabulary import METRICS, TECHNIQUES, terms_in
+
+if TYPE_CHECKING:  # the model is imported only where a card is made, not where one is read
+    from .model import CaseStudy
 
 VOCABULARIES = (("Techniques", TECHNIQUES), ("Metrics", METRICS))
 _ROW = ("objective", "ml_objective", "category", "choice", "offline", "online", "pattern", "peak")
 
 
-def make_card(case: CaseStudy, diagrams: list[dict]) -> dict:
+def make_card(case: "CaseStudy", diagrams: list[dict]) -> dict:
     """Return the card of a design whose diagrams were laid out as `diagrams` (DiagramRef dicts)."""
+    from .prose import word_count
+
     return {"slug": case.slug, "title": case.title, "summary": case.summary,
             "category": case.framing.category if case.framing else "not framed yet",
             "words": word_count(case), "diagrams": diagrams, "row": cheatsheet_row(case),
@@ -35,8 +38,10 @@ def brief(text: str, limit: int = 110) -> str:
     return cut[:ends[-1]] if ends else cut.rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def cheatsheet_row(case: CaseStudy) -> dict[str, str]:
+def cheatsheet_row(case: "CaseStudy") -> dict[str, str]:
     """Return one design's row of the cheat sheet, read from its declared sections."""
+    from .scale import human
+
     req, framing, model = case.requirements, case.framing, case.model
     evaluation, serving = case.evaluation, case.serving
     return {
@@ -51,8 +56,10 @@ def cheatsheet_row(case: CaseStudy) -> dict[str, str]:
     }
 
 
-def terms(case: CaseStudy) -> dict[str, dict[str, list[str]]]:
+def terms(case: "CaseStudy") -> dict[str, dict[str, list[str]]]:
     """Return {vocabulary: {term: stage ids}}: the well-known terms each stage's text uses."""
+    from .prose import texts
+
     found: dict[str, dict[str, list[str]]] = {heading: {} for heading, _ in VOCABULARIES}
     for stage, section in case.sections():
         text = " ".join(t for _, t in texts(section)) if section else ""
