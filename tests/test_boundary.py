@@ -28,8 +28,9 @@ def _variant(slug: str, old: str = "", new: str = "") -> str:
 
 
 def _mlsd(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "MLSD_DEBUG"}
     return subprocess.run([sys.executable, "-m", "mlsd", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, env=env)
 
 
 # 1. No raw traceback -------------------------------------------------------------------------
@@ -38,6 +39,7 @@ def _mlsd(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedPr
 def broken_loader(monkeypatch):
     """Make loading designs raise what is put in the returned list."""
     raised: list[BaseException] = []
+    monkeypatch.delenv("MLSD_DEBUG", raising=False)
 
     def load_all(*args, **kwargs):
         raise raised[0]
@@ -46,9 +48,8 @@ def broken_loader(monkeypatch):
     return raised
 
 
-def test_unexpected_error_is_one_line_that_says_what_to_do(runner, broken_loader, monkeypatch):
-    monkeypatch.delenv("MLSD_DEBUG", raising=False)
-    broken_loader.append(ValueError("bad \ud800 value"))  # printing the error must not fail too
+def test_unexpected_error_is_one_line_that_says_what_to_do(runner, broken_loader):
+    broken_loader.append(ValueError("bad \ud800 value"))  # stderr escapes what it cannot encode
     for command in (["list"], ["check"], ["estimate", "spam-filter"]):
         result = runner.invoke(main, command)
         assert result.exit_code == 1, command
@@ -81,6 +82,9 @@ def test_interrupt_and_mlsd_errors_keep_their_own_handling(runner, broken_loader
     broken_loader.append(KeyboardInterrupt())
     result = runner.invoke(main, ["list"])
     assert result.exit_code == 1 and result.output.strip() == "Aborted!"
+    broken_loader[0] = BrokenPipeError(32, "Broken pipe")  # a closed pipe: click quiets it
+    result = runner.invoke(main, ["list"])
+    assert result.exit_code == 1 and result.output == ""
     broken_loader[0] = MlsdError("no design with slug x: 'mlsd list' shows the slugs there are")
     result = runner.invoke(main, ["list"])
     assert result.output == "Error: no design with slug x: 'mlsd list' shows the slugs there are\n"
