@@ -181,11 +181,14 @@ def test_formats_as_a_string_are_parsed(tmp_path, toml, formats):
     assert _settings(tmp_path, toml).formats == formats
 
 
+ALL = "choose from svg,png,dot,md,html,json,pdf"
+
+
 @pytest.mark.parametrize("toml, problem", [
     ('formats = "svg,gif"', "formats should be a list of names or a comma-separated string, "
-                            "got 'svg,gif' (unknown gif; choose from svg,png,dot,md,html,json,pdf)"),
+                            f"got 'svg,gif' (unknown gif; {ALL})"),
     ('formats = "s,v,g"', "formats should be a list of names or a comma-separated string, "
-                          "got 's,v,g' (unknown s, v, g; choose from svg,png,dot,md,html,json,pdf)"),
+                          f"got 's,v,g' (unknown s, v, g; {ALL})"),
     ("formats = 7", "formats should be a list of names or a comma-separated string, got 7"),
     ('formats = ["svg", 3]', "formats should be a list of names or a comma-separated string, "
                              "got ['svg', 3]"),

@@ -1,4 +1,4 @@
-"""The one place an unexpected error becomes a single line; --debug or MLSD_DEBUG=1 shows it whole."""
+"""The one place an unexpected error becomes one line; --debug or MLSD_DEBUG=1 shows it whole."""
 from __future__ import annotations
 
 import errno
