@@ -75,6 +75,9 @@ class Declared:
                 raise self.error(
                     f"field '{f.name}' should be {describe(hints[f.name])}, "
                     f"got {type(getattr(self, f.name)).__name__}: fix its value", f.name)
+            if (bad := _surrogate(getattr(self, f.name))) is not None:  # no file can hold it
+                raise self.error(f"field '{f.name}' holds a lone surrogate {bad!r}, which is not "
+                                 f"text: remove the \\u escape or write the character", f.name)
 
     def error(self, message: str, field: str = "") -> DesignError:
         """Return a DesignError located at this object's declaration (or at one field)."""
@@ -83,13 +86,26 @@ class Declared:
                            Location(self.location.path, line))
 
 
+def _surrogate(value) -> str | None:
+    """Return the first lone surrogate in text, or in a list or dict of it, else None."""
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list):
+        return next((bad for v in value if (bad := _surrogate(v)) is not None), None)
+    try:
+        value.encode("utf-8") if isinstance(value, str) else None
+    except UnicodeEncodeError as exc:
+        return value[exc.start]
+    return None
+
+
 def keyword_lines(location: Location) -> dict[str, int]:
     """Return {keyword: line} of the call that starts at location, so problems point at fields."""
     try:
-        source = Path(location.path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        source = Path(location.path).read_text(encoding="utf-8-sig")  # Python allows a BOM
+        return _keyword_lines(source).get(location.line, {})
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):  # edited since it was run
         return {}
-    return _keyword_lines(source).get(location.line, {})
 
 
 @functools.lru_cache(maxsize=64)

@@ -40,15 +40,21 @@ designs_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+from .boundary import Boundary, debugging  # noqa: E402: the main group's error boundary
+
+
+@click.group(cls=Boundary, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mlsd")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def main(quiet: bool) -> None:
+@click.option("--debug", is_flag=True,
+              help="Show the traceback of an unexpected error [or set MLSD_DEBUG=1].")
+def main(quiet: bool, debug: bool) -> None:
     """ML system designs as code: diagrams, write-ups and handouts from Python modules."""
     log = logging.getLogger("mlsd")  # only mlsd's own lines: libraries stay quiet
     if not any(isinstance(h, _EchoHandler) for h in log.handlers):
         log.addHandler(_EchoHandler())
-    log.setLevel(logging.WARNING if quiet else logging.INFO)
+    verbose = logging.DEBUG if debug or debugging() else logging.INFO  # serve logs tracebacks
+    log.setLevel(logging.WARNING if quiet else verbose)
 
 
 class _EchoHandler(logging.Handler):

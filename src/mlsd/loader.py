@@ -26,11 +26,28 @@ class Loaded:
 
 
 def discover(designs_dir: Path) -> list[Path]:
-    """Return the design modules in a folder, sorted; files starting with _ are helpers."""
+    """Return the design modules in a folder, sorted; files starting with _ are helpers.
+
+    An x.py that is not a Python file (a folder, a FIFO, a link to nothing or to another kind
+    of file) is skipped with a warning: reading it would fail, or block for ever.
+    """
+    import logging
+
+    from .errors import display_path
+
     if not designs_dir.is_dir():
         raise MlsdError(f"designs folder '{designs_dir}' does not exist: "
                         f"create it or pass --designs DIR")
-    return sorted(p for p in designs_dir.glob("*.py") if not p.name.startswith("_"))
+    found = []
+    for path in sorted(p for p in designs_dir.glob("*.py") if not p.name.startswith("_")):
+        if path.is_file() and path.resolve().suffix == ".py":
+            found.append(path)
+            continue
+        what = ("a folder" if path.is_dir() else "a link to nothing" if not path.exists()
+                else f"a link to {path.resolve()}" if path.is_file() else "a FIFO or a device")
+        logging.getLogger("mlsd").warning("%s: skipped: it is %s, not a Python file: remove "
+                                          "it or rename it", display_path(path), what)
+    return found
 
 
 def load_all(designs_dir: Path, slugs: tuple[str, ...] = ()) -> list[Loaded]:
@@ -142,9 +159,12 @@ def _import(path: Path):
 
 def _require_utf8(path: Path) -> None:
     """Refuse a file that is not UTF-8, naming the line of the first bad byte."""
-    data = path.read_bytes()
     try:
+        data = path.read_bytes()
         data.decode("utf-8")
+    except OSError as exc:  # removed or replaced since it was found
+        raise DesignError(f"cannot read it: {exc.strerror}: check the file",
+                          Location(str(path), 1)) from None
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise DesignError(f"is not UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8",

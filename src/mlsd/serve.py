@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import signal
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .build import build
+from .boundary import internal
 from .config import Settings, bundled
 from .errors import MlsdError
 
@@ -70,6 +72,13 @@ class Site:
             changed = bool(result.written)
         except MlsdError as exc:
             errors, changed = [str(exc)], False
+        except Exception as exc:  # noqa: BLE001: the preview must outlive any error
+            log.debug("the build failed", exc_info=True)  # the traceback, with --debug
+            errors, changed = [internal(exc)], False
+        self.show(errors, changed)
+
+    def show(self, errors: list[str], changed: bool = False) -> None:
+        """Publish the errors to the banner; bump the version when anything moved."""
         with self.lock:
             if changed or errors != self.errors:
                 self.version += 1
@@ -91,6 +100,8 @@ class Handler(SimpleHTTPRequestHandler):
         if self.path.split("?")[0] == STATUS:
             return self._send(self.site.status(), "application/json")
         path = Path(self.translate_path(self.path))  # confined to the site folder
+        if not self._inside(path):
+            return self.send_error(404)
         if path.is_dir():
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
@@ -99,6 +110,17 @@ class Handler(SimpleHTTPRequestHandler):
             page = path.read_text(encoding="utf-8").replace("</body>", script + "</body>", 1)
             return self._send(page.encode(), "text/html; charset=utf-8")
         return super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if not self._inside(Path(self.translate_path(self.path))):
+            return self.send_error(404)
+        return super().do_HEAD()
+
+    def _inside(self, path: Path) -> bool:
+        """Return whether path is a sane name that, links resolved, stays in the site folder."""
+        if "\0" in str(path):  # %00: no file has that name
+            return False
+        return path.resolve().is_relative_to(Path(self.directory).resolve())
 
     def _send(self, body: bytes, content_type: str) -> None:
         self.send_response(200)
@@ -120,8 +142,8 @@ def watched(settings: Settings) -> list[Path]:
 
 def serve(settings: Settings, port: int, on_ready=None,
           stop: threading.Event | None = None) -> None:
-    """Serve a live preview until Ctrl-C (or until stop is set, for tests)."""
-    import watchfiles  # imported only by this command
+    """Serve a live preview until Ctrl-C or SIGTERM (or until stop is set, for tests)."""
+    import watchfiles  # noqa: F401: imported only by this command, and here to fail early
 
     root = Path(tempfile.mkdtemp(prefix="mlsd-serve-"))
     site, stop = Site(settings, root), stop or threading.Event()
@@ -132,19 +154,15 @@ def serve(settings: Settings, port: int, on_ready=None,
         shutil.rmtree(root, ignore_errors=True)
         raise MlsdError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}: "
                         f"pass --port with a free port (0 picks one)") from None
-    site.rebuild()
-
-    def watch() -> None:
-        for _ in watchfiles.watch(*watched(settings), stop_event=stop, debounce=50, step=20):
-            site.rebuild()
-
-    threading.Thread(target=watch, daemon=True).start()
-    threading.Thread(target=lambda: (stop.wait(), server.shutdown()), daemon=True).start()
-    log.info("Serving %s at http://127.0.0.1:%d/ (Ctrl-C to stop)", settings.designs,
-             server.server_address[1])
-    if on_ready:
-        on_ready(server.server_address[1])
+    restore_sigterm = _stop_on_sigterm()
     try:
+        site.rebuild()
+        threading.Thread(target=_watch, args=(site, stop), daemon=True).start()
+        threading.Thread(target=lambda: (stop.wait(), server.shutdown()), daemon=True).start()
+        log.info("Serving %s at http://127.0.0.1:%d/ (Ctrl-C to stop)", settings.designs,
+                 server.server_address[1])
+        if on_ready:
+            on_ready(server.server_address[1])
         server.serve_forever()
     except KeyboardInterrupt:
         log.info("Stopped.")
@@ -152,6 +170,31 @@ def serve(settings: Settings, port: int, on_ready=None,
         stop.set()
         server.server_close()
         shutil.rmtree(root, ignore_errors=True)
+        restore_sigterm()
+
+
+def _watch(site: Site, stop: threading.Event) -> None:
+    """Rebuild on every change until stop is set; a failing watcher shows and starts again."""
+    import watchfiles  # imported only by this command
+
+    while not stop.is_set():
+        try:
+            for _ in watchfiles.watch(*watched(site.settings), stop_event=stop, debounce=50,
+                                      step=20):
+                site.rebuild()
+        except Exception as exc:  # noqa: BLE001: a deleted folder, a watch limit reached
+            log.debug("the watcher failed", exc_info=True)
+            site.show([internal(exc)])
+            stop.wait(1)
+
+
+def _stop_on_sigterm():
+    """Make SIGTERM stop the server as Ctrl-C does, so the temporary folder is removed;
+    return what restores the previous handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None  # signals reach the main thread only (tests serve in a thread)
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def _handler(site: Site) -> type[Handler]:
