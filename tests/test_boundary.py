@@ -41,10 +41,10 @@ def broken_loader(monkeypatch):
     raised: list[BaseException] = []
     monkeypatch.delenv("MLSD_DEBUG", raising=False)
 
-    def load_all(*args, **kwargs):
+    def survey(*args, **kwargs):
         raise raised[0]
 
-    monkeypatch.setattr("mlsd.loader.load_all", load_all)
+    monkeypatch.setattr("mlsd.loader.survey", survey)
     return raised
 
 

@@ -85,12 +85,15 @@ def render(env: jinja2.Environment, name: str, **context) -> str:
     """Render one template, turning template errors into a located one-line error."""
     try:
         return env.get_template(name).render(**context)
-    except jinja2.TemplateError as exc:
+    except (jinja2.TemplateError, UnicodeDecodeError) as exc:
         raise template_error(exc, name) from None
 
 
-def template_error(exc: jinja2.TemplateError, name: str) -> RenderError:
+def template_error(exc: Exception, name: str) -> RenderError:
     """Return a template's error as one line, located when Jinja knows the line."""
+    if isinstance(exc, UnicodeDecodeError):
+        return RenderError(f"template '{name}' (or one it includes) is not UTF-8: save it as "
+                           f"UTF-8")
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return RenderError(f"template error: {exc.message}: fix the template",
                            Location(exc.filename or name, exc.lineno or 0))
@@ -111,7 +114,7 @@ def template_closure(env: jinja2.Environment, names: list[str]) -> list[str]:
         try:
             source, filename, _ = env.loader.get_source(env, name)
             parsed = env.parse(source, name, filename)
-        except jinja2.TemplateError as exc:
+        except (jinja2.TemplateError, UnicodeDecodeError) as exc:
             raise template_error(exc, name) from None
         todo += [t for t in meta.find_referenced_templates(parsed) if t]
     return sorted(seen)
