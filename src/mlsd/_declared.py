@@ -11,6 +11,7 @@ import typing
 from pathlib import Path
 
 from .errors import DesignError, Location
+from .untrusted import text_problem
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -75,12 +76,29 @@ class Declared:
                 raise self.error(
                     f"field '{f.name}' should be {describe(hints[f.name])}, "
                     f"got {type(getattr(self, f.name)).__name__}: fix its value", f.name)
+            for text in strings(getattr(self, f.name)):
+                if problem := text_problem(text):
+                    raise self.error(f"field '{f.name}': {problem}", f.name)
 
     def error(self, message: str, field: str = "") -> DesignError:
         """Return a DesignError located at this object's declaration (or at one field)."""
         line = keyword_lines(self.location).get(field, self.location.line)
         return DesignError(f"{type(self).__name__}: {message}",
                            Location(self.location.path, line))
+
+
+def strings(value):
+    """Yield every string in a field's value: list items, dict keys and values, nested."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(key)
+            yield from strings(item)
+    # a nested declared object checked its own strings when it was made
 
 
 def keyword_lines(location: Location) -> dict[str, int]:
