@@ -8,7 +8,7 @@ import re
 import pytest
 from diagrams import Cluster, Edge
 from diagrams.onprem.client import User
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 from markdown_it import MarkdownIt
 
 from conftest import FIXTURES, needs_graphviz, write_design
@@ -25,8 +25,10 @@ from mlsd.untrusted import markdown_code, markdown_inline, markdown_plain
 SPAM = (FIXTURES / "designs" / "spam_filter.py").read_text()
 PAYLOADS = ("<script>alert(1)</script>", "<iframe src=https://e.example/></iframe>",
             "<img src=x onerror=alert(1)>")
-# GitHub renders README.md as CommonMark with raw HTML on (then sanitises; we do not rely on it)
+# GitHub renders README.md as CommonMark with raw HTML on, then sanitises; rely on neither
+# its sanitiser nor markdown-it's own refusal of javascript: links
 GITHUB = MarkdownIt("commonmark", {"html": True})
+GITHUB.validateLink = lambda url: True
 
 
 def _tokens(markdown: str, inline: bool = False):
@@ -91,6 +93,7 @@ def test_readme_keeps_the_authors_inline_markdown():
 @pytest.mark.parametrize("text", [
     "\\`<img src=x onerror=alert(1)>`",  # an escaped backtick opens no code span
     "``<script>`",  # nor does a run with no closing run of the same length
+    "`<script>``", "``<script>```",  # a longer run closes nothing
     "`a``<script>`",
     "\\\\`x`<script>",
     "x\n<script>alert(1)</script>",  # a block of HTML after a line break
@@ -99,6 +102,7 @@ def test_readme_escapes_html_beside_backticks_and_backslashes(text):
     assert _markup(markdown_inline(text)) == []
 
 
+@settings(max_examples=500)
 @given(st.text(alphabet="`\\<>&[]()!*_:a /\n", max_size=40))
 def test_no_inline_text_becomes_html_in_readme(text):
     escaped = markdown_inline(text)
@@ -112,6 +116,7 @@ def test_plain_and_code_text_show_exactly_what_was_written(text):
     tokens = [t for t in _tokens(markdown_plain(text), inline=True) if t.type != "inline"]
     assert all(t.type == "text" for t in tokens)
     assert "".join(t.content for t in tokens) == flat
+    assert GITHUB.renderInline(markdown_plain("[x](y) *z* <b>")) == "[x](y) *z* &lt;b&gt;"
     code = [t for t in _tokens(markdown_code(text), inline=True) if t.type != "inline"]
     if flat.strip(" "):
         assert [t.type for t in code] == ["code_inline"]
@@ -119,11 +124,14 @@ def test_plain_and_code_text_show_exactly_what_was_written(text):
 
 def test_a_field_cannot_define_a_link_for_readme(tmp_path):
     body = SPAM.replace('"Sender blocklist."', '"[a]: javascript:alert(1)"').replace(
-        '"Bodies are hashed before training."', '"See [a] and ![b][a]."')
+        '"Bodies are hashed before training."', '"See [a] and ![b][c]."').replace(
+        '"Score every incoming message"', '"[c]: https://e.example/x.png"')
     case = load_design(write_design(tmp_path, "spam_filter.py", body))
     readme = render(environment(), "readme.md.j2", **design_context(case, []))
-    assert not [t for t in _tokens(readme) if t.type in ("link_open", "image")
-                and "javascript" in str(t.attrGet("href") or t.attrGet("src"))]
+    assert "[a]\\: javascript:alert(1)" in readme
+    urls = {str(t.attrGet("href") or t.attrGet("src")) for t in _tokens(readme)
+            if t.type in ("link_open", "image")}
+    assert {u for u in urls if not u.startswith("#")} == set(), urls
 
 
 # 1b. Links and images in text: relative or https, images relative only ---------------------
@@ -138,7 +146,7 @@ REFUSED = {
     "[x](http://e.example/)": "link 'http://e.example/' should be",
     "[x](//e.example/)": "link '//e.example/' should be",
     "<javascript:alert(1)>": "link 'javascript:alert(1)' should be",
-    "<x [y](javascript:z) >": "link 'javascript:z' should be",  # an autolink in HTML only
+    "<https://e.example/[y](javascript:z)>": "link 'javascript:z'",  # an autolink until escaped
     "![x](https://e.example/a.png)": "image 'https://e.example/a.png' should be a relative path",
     "![x](http://e.example/a.png)": "image 'http://e.example/a.png' should be a relative path",
     "![x](//e.example/a.png)": "image '//e.example/a.png' should be a relative path",
