@@ -83,7 +83,8 @@ def test_readme_keeps_html_in_every_text_field_as_text(payload, tmp_path):
 
 
 def test_readme_keeps_the_authors_inline_markdown():
-    text = "*fast* and **cheap**, `p99 < 50 ms`, see [notes](notes.html) & [docs](https://d.example)"
+    text = ("*fast* and **cheap**, `p99 < 50 ms`, see [notes](notes.html) & "
+            "[docs](https://d.example)")
     html = GITHUB.renderInline(markdown_inline(text))
     assert html == ('<em>fast</em> and <strong>cheap</strong>, <code>p99 &lt; 50 ms</code>, see '
                     '<a href="notes.html">notes</a> &amp; <a href="https://d.example">docs</a>')
