@@ -11,6 +11,7 @@ import typing
 from pathlib import Path
 
 from .errors import DesignError, Location
+from .untrusted import text_problem
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -75,9 +76,13 @@ class Declared:
                 raise self.error(
                     f"field '{f.name}' should be {describe(hints[f.name])}, "
                     f"got {type(getattr(self, f.name)).__name__}: fix its value", f.name)
-            if (bad := _surrogate(getattr(self, f.name))) is not None:  # no file can hold it
-                raise self.error(f"field '{f.name}' holds a lone surrogate {bad!r}, which is not "
-                                 f"text: remove the \\u escape or write the character", f.name)
+            for text in strings(getattr(self, f.name)):
+                if (bad := _surrogate(text)) is not None:  # no file can hold it
+                    raise self.error(f"field '{f.name}' holds a lone surrogate {bad!r}, which "
+                                     f"is not text: remove the \\u escape or write the "
+                                     f"character", f.name)
+                if problem := text_problem(text):
+                    raise self.error(f"field '{f.name}': {problem}", f.name)
 
     def error(self, message: str, field: str = "") -> DesignError:
         """Return a DesignError located at this object's declaration (or at one field)."""
@@ -86,17 +91,27 @@ class Declared:
                            Location(self.location.path, line))
 
 
-def _surrogate(value) -> str | None:
-    """Return the first lone surrogate in text, or in a list or dict of it, else None."""
-    if isinstance(value, dict):
-        value = [*value.keys(), *value.values()]
-    if isinstance(value, list):
-        return next((bad for v in value if (bad := _surrogate(v)) is not None), None)
+def _surrogate(text: str) -> str | None:
+    """Return the first lone surrogate in text, else None."""
     try:
-        value.encode("utf-8") if isinstance(value, str) else None
+        text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        return value[exc.start]
+        return text[exc.start]
     return None
+
+
+def strings(value):
+    """Yield every string in a field's value: list items, dict keys and values, nested."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(key)
+            yield from strings(item)
+    # a nested declared object checked its own strings when it was made
 
 
 def keyword_lines(location: Location) -> dict[str, int]:

@@ -15,6 +15,7 @@ from diagrams import Cluster, Diagram, Edge, getdiagram, setdiagram
 from .errors import DesignError, traceback_location
 from .framework import Stage, get_stage
 from .model import DiagramSpec
+from .untrusted import link_problem
 
 LABEL_WIDTH = 14  # characters per line under a 1.5 in icon at 12 pt
 FONT = "DejaVu Sans"
@@ -27,6 +28,8 @@ GRAPH_ATTR = {
 NODE_ATTR = {"fontname": FONT, "fontsize": "12", "width": "1.5", "imagepos": "tc"}
 EDGE_ATTR = {"fontname": FONT, "fontsize": "11", "color": "#6C757D", "arrowsize": "0.8"}
 _URL_ICON_RE = re.compile(r'\bimage="([a-z][a-z0-9+.-]*://[^"]*)"', re.I)
+# a link attribute in DOT source, or inside an HTML-like label (<td href="...">, <img src="...">)
+_LINK_ATTR_RE = re.compile(r"""\b(\w*url|\w*href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _UUID_RE = re.compile(r'"?\b([0-9a-f]{32})\b"?')  # graphviz quotes ids that start with a digit
 
 
@@ -80,6 +83,7 @@ class Canvas(Diagram):
 
     def prepare_node(self, label: str, stage: Stage | None, attrs: dict) -> dict:
         """Wrap the label, grow an icon node to fit it, record it, and link it to its stage."""
+        check_links(f"node '{' '.join(label.split())}'", {"label": label, **attrs})
         wrapped = wrap_label(label)
         if "image" in attrs:  # room for a 1.5 in icon and two lines; 0.2 in per further line
             lines = wrapped.split("\n")
@@ -95,10 +99,17 @@ class Canvas(Diagram):
         return {"label": wrapped, **attrs}
 
     def connect(self, node, node2, edge) -> None:
+        names = [" ".join(n.label.split()) for n in (node, node2)]
+        for name, n in zip(names, (node, node2)):
+            # diagrams calls the left node's diagram, and Graphviz invents a blank box for an
+            # id it has not seen: both hide that a node was drawn in another diagram
+            if n._diagram is not getdiagram():
+                raise DesignError(f"edge from '{names[0]}' to '{names[1]}': node '{name}' belongs "
+                                  f"to another diagram: draw the node again in this one")
         attrs = {**edge.attrs}
+        check_links(f"edge from '{names[0]}' to '{names[1]}'", attrs)
         if "invis" not in attrs.get("style", ""):  # layout helpers are not flows
-            self.drawing.edges.append((" ".join(node.label.split()),
-                                       " ".join(node2.label.split())))
+            self.drawing.edges.append((names[0], names[1]))
         for key in ("fontname", "fontsize"):  # diagrams' Edge sets its own; use ours
             if attrs.get(key) == Edge._default_edge_attrs[key]:
                 attrs[key] = EDGE_ATTR[key]
@@ -145,7 +156,20 @@ def stage(stage_id: str, label: str = "") -> StageCluster:
         found = get_stage(stage_id)
     except KeyError as exc:
         raise DesignError(f"stage(): {exc.args[0]}") from None
+    check_links(f"stage {stage_id!r}", {"label": label})
     return StageCluster(found, label or found.title, canvas)
+
+
+def check_links(what: str, attrs: dict) -> None:
+    """Refuse link attributes (URL, href, ...) that are not relative or https, here or in labels."""
+    for key, value in attrs.items():
+        value = str(value)
+        found = [(key, value)] if key.lower().endswith(("url", "href")) else []
+        if value.startswith("<") and value.endswith(">"):  # Graphviz reads it as HTML-like
+            found += [(k, v or w) for k, v, w in _LINK_ATTR_RE.findall(value)]
+        for name, url in found:
+            if problem := link_problem(url, image=name.lower() == "src"):
+                raise DesignError(f"{what}: {name}: {problem}")
 
 
 def legend(stages: list[Stage]) -> str:
@@ -181,6 +205,10 @@ def draw(spec: DiagramSpec) -> Drawing:
         raise DesignError(f"diagram '{spec.title}' draws no nodes: add at least one node",
                           spec.location)
     drawing = canvas.finish()
+    # nodes of a plain Cluster and a Cluster's own attributes bypass the Canvas's checks
+    for key, url, quoted in _LINK_ATTR_RE.findall(drawing.source):
+        if problem := link_problem(url or quoted, image=key.lower() == "src"):
+            raise DesignError(f"diagram '{spec.title}': {key}: {problem}", spec.location)
     for url in _URL_ICON_RE.findall(drawing.source):
         raise DesignError(f"diagram '{spec.title}': icon '{url}' is a URL, and builds never use "
                           f"the network: download it beside the design and pass its path",

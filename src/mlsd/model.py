@@ -14,7 +14,8 @@ from .sections import (Candidate, DataPreparation, Evaluation, Feature, Framing,
                        Metric, ModelDevelopment, Monitoring, Pipeline, Requirements, Section,
                        Serving, step_ms)
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# \A and \Z, not ^ and $: "$" also matches before a final newline, and "ok-slug\n" is no slug
+SLUG_RE = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
 def slugify(text: str) -> str:
@@ -55,7 +56,7 @@ class CaseStudy(Declared):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if not SLUG_RE.match(self.slug):
+        if not SLUG_RE.fullmatch(self.slug):
             raise self.error(
                 f"slug {self.slug!r} should be lowercase words joined by hyphens, "
                 f"like {slugify(self.slug) or 'my-design'!r}")

@@ -17,6 +17,7 @@ from .errors import Location, RenderError
 from .framework import STAGES
 from .model import CaseStudy
 from .prose import word_count
+from .untrusted import markdown_code, markdown_inline, markdown_plain
 from .writeup import stage_views
 
 # CommonMark with raw HTML off: a design's text can format itself but never inject markup.
@@ -48,8 +49,8 @@ def inline_markdown(value: str) -> Markup:
 
 
 def markdown_cell(value: str) -> str:
-    """Make text safe inside a Markdown table cell."""
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    """Make inline Markdown safe inside a Markdown table cell: HTML escaped, one line."""
+    return markdown_inline(value).replace("|", "\\|").replace("\n", " ")
 
 
 def environment(templates: Path | None = None) -> jinja2.Environment:
@@ -62,7 +63,9 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
     )
-    env.filters.update(md=inline_markdown, cell=markdown_cell)
+    # md renders a design's text as HTML; the md_ filters keep it text in README.md
+    env.filters.update(md=inline_markdown, cell=markdown_cell, md_inline=markdown_inline,
+                       md_plain=markdown_plain, md_code=markdown_code)
     env.globals.update(stages=STAGES, version=__version__)
     return env
 

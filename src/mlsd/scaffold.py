@@ -18,8 +18,8 @@ WIDTH = 100  # longest starter line, counting the 8 spaces a stage field is inde
 
 def design_path(designs: Path, slug: str) -> Path:
     """Return where a design with this slug lives: designs/<slug with underscores>.py."""
-    if not SLUG_RE.match(slug):
-        raise MlsdError(f"slug '{slug}' should be lowercase words joined by hyphens, "
+    if not SLUG_RE.fullmatch(slug):
+        raise MlsdError(f"slug {slug!r} should be lowercase words joined by hyphens, "
                         f"like '{slugify(slug) or 'my-design'}'")
     path = (designs / f"{slug.replace('-', '_')}.py").resolve()
     if path.parent != designs.resolve():  # a slug is letters, digits and hyphens; belt and braces
