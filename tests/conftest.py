@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,16 @@ def built(tmp_path_factory) -> Path:
     result = build(FIXTURES / "designs", out, formats=("svg", "png", "dot", "md", "html", "json", "pdf"))
     assert not result.errors, result.errors
     return out
+
+
+def wait_for(condition, seconds: float = 30):
+    """Return condition()'s first true value, polling; fail when it never comes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if (value := condition()):
+            return value
+        time.sleep(0.1)
+    pytest.fail("the server did not rebuild in time")
 
 
 def write_design(folder: Path, name: str, body: str) -> Path:

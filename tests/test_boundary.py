@@ -7,14 +7,13 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, needs_graphviz, write_design
+from conftest import FIXTURES, needs_graphviz, wait_for, write_design
 from mlsd.cli import main
 from mlsd.config import Settings, bundled, load_settings
 from mlsd.errors import MlsdError
@@ -237,14 +236,6 @@ def _status(base: str) -> dict:
     return json.loads(_fetch(f"{base}/_mlsd/status")[1])
 
 
-def _wait_for(condition, seconds: float = 30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if (value := condition()):
-            return value
-        time.sleep(0.1)
-    pytest.fail("the server did not rebuild in time")
-
 
 @pytest.fixture
 def served(monkeypatch, request):
@@ -277,10 +268,10 @@ def test_any_build_error_shows_in_the_banner_and_the_next_save_rebuilds(live, mo
 
     monkeypatch.setattr(mlsd.serve, "build", build)
     write_design(designs, "spam_filter.py", SPAM.replace("Spam filter", "Junk filter"))
-    errors = _wait_for(lambda: _status(base)["errors"])
+    errors = wait_for(lambda: _status(base)["errors"])
     assert errors == [f"internal error: RuntimeError: planted: {HINT}"]
     write_design(designs, "spam_filter.py", SPAM.replace("Spam filter", "Junk mail filter"))
-    _wait_for(lambda: not _status(base)["errors"])
+    wait_for(lambda: not _status(base)["errors"])
     assert "Junk mail filter" in _fetch(f"{base}/spam-filter/index.html")[1]
 
 
@@ -288,10 +279,10 @@ def test_any_build_error_shows_in_the_banner_and_the_next_save_rebuilds(live, mo
 def test_a_lone_surrogate_shows_in_the_banner_then_clears(live):
     designs, base = live
     write_design(designs, "spam_filter.py", SPAM.replace('"Spam filter"', '"\\ud800"'))
-    errors = _wait_for(lambda: _status(base)["errors"])
+    errors = wait_for(lambda: _status(base)["errors"])
     assert "field 'title' holds a lone surrogate" in errors[0]
     write_design(designs, "spam_filter.py", SPAM.replace("Spam filter", "Ham filter"))
-    _wait_for(lambda: not _status(base)["errors"])
+    wait_for(lambda: not _status(base)["errors"])
     assert "Ham filter" in _fetch(f"{base}/spam-filter/index.html")[1]
 
 

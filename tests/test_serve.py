@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import FIXTURES, needs_graphviz, write_design
+from conftest import FIXTURES, needs_graphviz, wait_for, write_design
 
 pytestmark = needs_graphviz
 SPAM = (FIXTURES / "designs" / "spam_filter.py").read_text()
@@ -23,14 +22,6 @@ def _status(base: str) -> dict:
     return json.loads(_get(f"{base}/_mlsd/status"))
 
 
-def _wait_for(condition, seconds: float = 20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if (value := condition()):
-            return value
-        time.sleep(0.1)
-    pytest.fail("the server did not rebuild in time")
-
 
 def test_page_is_served_with_the_reload_script(live):
     _, base = live
@@ -43,16 +34,16 @@ def test_edit_rebuilds_and_a_syntax_error_shows_then_clears(live):
     designs, base = live
     before = _status(base)["version"]
     write_design(designs, "spam_filter.py", SPAM.replace("Spam filter", "Junk mail filter"))
-    _wait_for(lambda: _status(base)["version"] > before)  # pages land before the version moves
+    wait_for(lambda: _status(base)["version"] > before)  # pages land before the version moves
     assert "Junk mail filter" in _get(f"{base}/spam-filter/index.html")
 
     write_design(designs, "spam_filter.py", SPAM + "\ncase = (\n")
-    errors = _wait_for(lambda: _status(base)["errors"])
+    errors = wait_for(lambda: _status(base)["errors"])
     assert "syntax error" in errors[0] and "spam_filter.py" in errors[0]
     assert "Junk mail filter" in _get(f"{base}/spam-filter/index.html")  # last good page stays
 
     write_design(designs, "spam_filter.py", SPAM)
-    _wait_for(lambda: not _status(base)["errors"])
+    wait_for(lambda: not _status(base)["errors"])
 
 
 def test_no_path_traversal(live):
