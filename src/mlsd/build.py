@@ -20,6 +20,9 @@ from .plan import (DEFAULT_TIMEOUT, Job, Plan, card, collection_files, collectio
                    make_plan, printed, shown)
 
 log = logging.getLogger("mlsd")
+# The casebook takes longest and waits for every handout: it starts first.
+COLLECTION_ORDER = ["casebook.pdf", "cheatsheet.pdf", "worksheet.pdf", "cheatsheet.html",
+                    "index.html"]
 
 
 @dataclass
@@ -88,7 +91,9 @@ def _build_designs(plan: Plan, folder, report: Report) -> dict[str, DesignRecord
     tasks = [task(path, job, plan.old.designs.get(path.name), env) for path in plan.stale]
     claims = Claims(plan)
     with progress(len(tasks), "Built", quiet=job.check) as advance:
-        for event in workers.run(tasks, job.jobs, job.timeout):
+        # bigger modules make longer write-ups and handouts: start them first
+        size = lambda i: plan.stale[i].stat().st_size  # noqa: E731
+        for event in workers.run(tasks, job.jobs, job.timeout, cost=size):
             for index, kind, payload in claims.release(event):
                 path = plan.stale[index]
                 if kind in ("error", "failed"):
@@ -176,36 +181,64 @@ def _fail(job: Job, report: Report, error: MlsdError, records, plan: Plan, path:
 def _build_collection(plan: Plan, records: dict[str, DesignRecord], folder,
                       report: Report) -> dict[str, Entry]:
     """Make the home page, cheat sheet, worksheet and casebook that changed, and write them;
-    return the manifest's entries for the collection's files."""
-    from . import collection, pages
+    return the manifest's entries for the collection's files. PDFs are laid out in workers,
+    side by side."""
+    from . import workers
 
     job = plan.job
-    env = pages.environment(job.templates)
     shown_records = shown(plan, records)
-    cards = [card(r) for r in shown_records]
-    chapters = printed(shown_records)
     entries = {rel: e for rel, e in plan.old.files.items() if _format(rel) not in job.formats}
-    made, cheatsheet = [], None
-    for rel in collection_files(job):
+    todo = []
+    for rel in sorted(collection_files(job), key=COLLECTION_ORDER.index):
         made_from = collection_made_from(plan, rel, shown_records)
         old = plan.old.files.get(rel)
         if old is not None and old.made_from == made_from and intact(job.out, rel, old):
             entries[rel] = old
-            continue
-        if rel == "index.html":
-            data = collection.home(env, cards, job.formats)
-        elif rel.startswith("cheatsheet."):
-            cheatsheet = cheatsheet or collection.cheatsheet(env, cards, job.paper)
-            data = cheatsheet.encode() if rel.endswith(".html") else _pdf(cheatsheet)
-        elif rel == "worksheet.pdf":
-            data = _pdf(collection.worksheet(env, job.paper))
         else:
-            handouts = [folder.read(f"{r.slug}/handout.pdf") for r in chapters]
-            data = collection.casebook(env, [card(r) for r in chapters], handouts, job.paper)
-        made.append(Output(rel, made_from, data))
-        entries[rel] = Entry(made_from, digest(data))
-    report.written += folder.put(made, report)
+            todo.append((rel, made_from))
+    if any(rel.endswith(".pdf") for rel, _ in todo):
+        import weasyprint  # noqa: F401: loaded once here, shared by every forked worker
+    make = _collection_maker(plan, shown_records, folder)
+    for event in workers.run([_making(make, rel) for rel, _ in todo], job.jobs, job.timeout):
+        rel, made_from = todo[event.index]
+        if event.kind == "data":
+            report.written += folder.put([Output(rel, made_from, event.payload)], report)
+            entries[rel] = Entry(made_from, digest(event.payload))
+        elif event.kind in ("error", "failed"):
+            raise event.payload if isinstance(event.payload, MlsdError) else \
+                MlsdError(f"{job.out / rel}: {event.payload}")
     return entries
+
+
+def _making(make, rel: str):
+    """Return the worker task that makes one collection file."""
+    def run(send) -> None:
+        try:
+            send("data", make(rel))
+        except MlsdError as exc:
+            send("error", exc)
+    return run
+
+
+def _collection_maker(plan: Plan, records: list[DesignRecord], folder):
+    """Return a function that makes one collection file's bytes (run in a worker)."""
+    from . import collection, pages
+
+    job = plan.job
+    env = pages.environment(job.templates)
+    cards, chapters = [card(r) for r in records], printed(records)
+
+    def make(rel: str) -> bytes:
+        if rel == "index.html":
+            return collection.home(env, cards, job.formats)
+        if rel.startswith("cheatsheet."):
+            html = collection.cheatsheet(env, cards, job.paper)
+            return html.encode() if rel.endswith(".html") else _pdf(html)
+        if rel == "worksheet.pdf":
+            return _pdf(collection.worksheet(env, job.paper))
+        handouts = [folder.read(f"{r.slug}/handout.pdf") for r in chapters]
+        return collection.casebook(env, [card(r) for r in chapters], handouts, job.paper)
+    return make
 
 
 def _pdf(html: str) -> bytes:

@@ -29,14 +29,16 @@ class Event:
     payload: object = None
 
 
-def run(tasks: list[Callable[[Send], None]], jobs: int, timeout: float) -> Iterator[Event]:
+def run(tasks: list[Callable[[Send], None]], jobs: int, timeout: float,
+        cost: Callable[[int], float] | None = None) -> Iterator[Event]:
     """Run each task in its own child, at most `jobs` at once; yield their events as they come.
 
-    A task is called with `send(kind, payload)`; its payload must pickle. Closing the iterator
-    early kills the children still running.
+    A task is called with `send(kind, payload)`; its payload must pickle. With `cost` (task
+    index -> an estimate), the costliest start first, so no core idles at the end while one
+    long task finishes. Closing the iterator early kills the children still running.
     """
     context = multiprocessing.get_context("fork")
-    waiting = list(enumerate(tasks))[::-1]
+    waiting = sorted(enumerate(tasks), key=lambda t: cost(t[0]) if cost else -t[0])
     running: dict = {}  # connection -> (index, process, deadline)
     try:
         while waiting or running:
