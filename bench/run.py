@@ -140,6 +140,32 @@ def peak_memory_mb(*args: str, src: Path | None = None) -> float:
     return int(done.stdout.strip()) / 1024
 
 
+def tree_memory_mb(*args: str) -> float:
+    """Return the peak of the summed RSS of a command's whole process tree, sampled."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    child = subprocess.Popen([sys.executable, "-m", "mlsd", "-q", *args],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while child.poll() is None:
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid = int(stat.parent.name)
+            parents[pid], rss[pid] = int(fields[1]), int(fields[21]) * page
+        tree, grew = {child.pid}, True
+        while grew:
+            more = {p for p, parent in parents.items() if parent in tree} - tree
+            tree |= more
+            grew = bool(more)
+        peak = max(peak, sum(rss.get(p, 0) for p in tree))
+        time.sleep(0.05)
+    return peak / 2**20
+
+
 def fork_cost(count: int) -> float:
     """Return the seconds one isolated worker costs: fork, pipe, an empty task, exit."""
     sys.path.insert(0, str(ROOT / "src"))
@@ -279,6 +305,10 @@ def main() -> None:
             rows.append((f"peak memory, 200 synthetic designs, all formats "
                          f"({'this checkout' if src is None else 'baseline'})",
                          f"{mb:.0f} MB", "largest single process"))
+        mb = tree_memory_mb("build", "--designs", str(folder), "--out", str(tmp / "tree200"),
+                            "--force")
+        rows.append(("peak memory, 200 synthetic designs, whole process tree", f"{mb:.0f} MB",
+                     "sum of the build and its workers, sampled every 50 ms"))
 
     print(f"mlsd benchmarks, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}, median of {n} runs\n")
