@@ -116,3 +116,11 @@ def test_brief_keeps_whole_sentences_or_words():
     long = "Grow the graph with connections people accept. " + "Then word " * 20
     assert brief(long) == "Grow the graph with connections people accept."
     assert brief("word " * 40, 30) == "word word word word word word…"
+
+
+def test_an_anchor_is_on_the_page_where_its_box_begins():
+    from mlsd.handouts import print_pdf
+
+    long = "".join(f"<p>Paragraph {i}</p>" for i in range(400))
+    _, pages, anchors = print_pdf(f"<h1>Cover</h1><section id='long'>{long}</section>")
+    assert pages > 2 and anchors["long"] == 0

@@ -75,12 +75,12 @@ def build(designs: Path, out: Path, *, slugs: tuple[str, ...] = (),
 def _build_designs(plan: Plan, folder, report: Report) -> dict[str, DesignRecord]:
     """Build every stale design in workers, writing its files as they arrive; return the
     manifest's record of every design, by file name (a failed one keeps its last good one)."""
-    from . import pages, workers
-    from .design_build import task
+    from . import workers
+    from .design_build import prepare, task
     from .progress import progress
 
     job = plan.job
-    env = pages.environment(job.templates)
+    shared = prepare(job) if plan.stale else None
     if plan.stale and {"svg", "png", "pdf"} & set(job.formats):
         from .render import dot_binary
 
@@ -88,7 +88,7 @@ def _build_designs(plan: Plan, folder, report: Report) -> dict[str, DesignRecord
     if plan.stale and "pdf" in job.formats:
         import weasyprint  # noqa: F401: loaded once here, shared by every forked worker
     records = dict(plan.kept)
-    tasks = [task(path, job, plan.old.designs.get(path.name), env) for path in plan.stale]
+    tasks = [task(path, job, plan.old.designs.get(path.name), shared) for path in plan.stale]
     claims = Claims(plan)
     with progress(len(tasks), "Built", quiet=job.check) as advance:
         # bigger modules make longer write-ups and handouts: start them first

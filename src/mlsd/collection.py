@@ -41,17 +41,19 @@ def casebook(env, cards: list[dict], handouts: list[bytes], paper: str) -> bytes
     import pikepdf  # qpdf: merges a hundred handouts in a fraction of a second
 
     chapters = [pikepdf.Pdf.open(BytesIO(h)) for h in handouts]
-    front, starts = _front(env, cards, [len(c.pages) for c in chapters], paper)
-    back, _, _ = print_pdf(pages.render(env, "casebook_index.html.j2", paper=paper,
-                                        index=index(cards, starts), page_link=PAGE_LINK))
-    parts = [pikepdf.Pdf.open(BytesIO(front)), *chapters, pikepdf.Pdf.open(BytesIO(back))]
+    counts = [len(c.pages) for c in chapters]
+    data, front = _matter(env, cards, counts, paper)
+    matter = pikepdf.Pdf.open(BytesIO(data))
+    starts = list(accumulate([front] + counts[:-1]))
     book = pikepdf.Pdf.new()
-    with book.open_outline() as outline:
-        for part in parts:
-            offset = len(book.pages)
-            book.pages.extend(part.pages)
-            with part.open_outline() as own:
-                outline.root.extend(_outline(part, own.root, offset))
+    for part in (matter.pages[:front], *(c.pages for c in chapters), matter.pages[front:]):
+        book.pages.extend(part)
+    with book.open_outline() as outline:  # each part's bookmarks, at its pages in the book
+        bookmarks = _outline(matter, lambda n: n if n < front else n + sum(counts))
+        outline.root.extend(bookmarks[:-1])
+        for chapter, start in zip(chapters, starts):
+            outline.root.extend(_outline(chapter, lambda n, start=start: n + start))
+        outline.root.extend(bookmarks[-1:])  # the index
     _link_pages(book)
     _number_pages(book)
     book.docinfo["/Title"] = "ML system design casebook"
@@ -61,37 +63,39 @@ def casebook(env, cards: list[dict], handouts: list[bytes], paper: str) -> bytes
     return buffer.getvalue()
 
 
-def _outline(part, items, offset: int) -> list:
-    """Return a part's bookmarks pointing at its pages in the assembled book."""
-    from pikepdf import OutlineItem
+def _matter(env, cards: list[dict], counts: list[int], paper: str) -> tuple[bytes, int]:
+    """Lay out the casebook's own pages (cover and contents, then the index) in one document;
+    return it and the length of its front part.
 
-    found = []
-    for item in items:
-        page = item.destination[0] if item.destination is not None else None
-        number = part.pages.index(part.pages.from_objgen(*page.objgen)) if page is not None \
-            else 0
-        copy = OutlineItem(item.title, offset + number)
-        copy.children.extend(_outline(part, item.children, offset))
-        found.append(copy)
-    return found
-
-
-def _front(env, cards: list[dict], counts: list[int], paper: str) -> tuple[bytes, list[int]]:
-    """Lay out the cover and contents; return them and the page where each design starts.
-
-    The contents' own length moves every start, so it is laid out until the two agree.
+    Every page number in them moves with the length of the contents, so they are laid out
+    until that length and the numbers agree.
     """
     length = 2
     for _ in range(4):
         starts = [length + 1 + before for before in accumulate([0] + counts[:-1])]
         back = length + sum(counts) + 1
-        data, got, _ = print_pdf(pages.render(env, "casebook_front.html.j2", paper=paper,
-                                              entries=list(zip(cards, starts)), back=back,
-                                              page_link=PAGE_LINK))
-        if got == length:
+        data, _, anchors = print_pdf(pages.render(
+            env, "casebook.html.j2", paper=paper, entries=list(zip(cards, starts)), back=back,
+            index=index(cards, starts), page_link=PAGE_LINK))
+        if anchors["index"] == length:
             break
-        length = got
-    return data, starts
+        length = anchors["index"]
+    return data, length
+
+
+def _outline(part, page_in_book) -> list:
+    """Return a part's bookmarks, pointing at its pages where they are in the book."""
+    from pikepdf import OutlineItem
+
+    def copy(item) -> OutlineItem:
+        page = item.destination[0] if item.destination is not None else None
+        number = part.pages.index(part.pages.from_objgen(*page.objgen)) if page else 0
+        made = OutlineItem(item.title, page_in_book(number))
+        made.children.extend(copy(child) for child in item.children)
+        return made
+
+    with part.open_outline() as own:
+        return [copy(item) for item in own.root]
 
 
 def index(cards: list[dict], starts: list[int]) -> list[tuple[str, list]]:

@@ -27,11 +27,30 @@ class LaidOut:
     svg: bytes | None  # for the handout, even when SVG is not an asked format
 
 
-def task(path: Path, job: Job, old: DesignRecord | None, env):
+@dataclass(frozen=True)
+class Shared:
+    """What every design's build uses, made once before the workers fork."""
+
+    env: object  # the Jinja environment
+    templates: dict[str, str]  # the page templates, as inputs: "template:name" -> hash
+
+
+def prepare(job: Job) -> Shared:
+    """Return the shared part of a build: the templates, loaded and hashed once."""
+    from .pages import environment, template_closure
+
+    env = environment(job.templates)
+    names = [t for rel, t in PAGE_TEMPLATES.items()
+             if any(PAGES[f] == rel for f in job.formats if f in PAGES)]
+    return Shared(env, {TEMPLATE + name: job.input_hash(TEMPLATE + name)
+                        for name in template_closure(env, names)})
+
+
+def task(path: Path, job: Job, old: DesignRecord | None, shared: Shared):
     """Return the worker task that builds the design at path."""
     def run(send) -> None:
         try:
-            DesignBuild(path, job, old, env, send).run()
+            DesignBuild(path, job, old, shared, send).run()
         except MlsdError as exc:
             send("error", exc)
         except BaseException as exc:  # noqa: BLE001: the design's own code, exits included
@@ -42,8 +61,9 @@ def task(path: Path, job: Job, old: DesignRecord | None, env):
 class DesignBuild:
     """The build of one design module, phase by phase."""
 
-    def __init__(self, path: Path, job: Job, old: DesignRecord | None, env, send):
-        self.path, self.job, self.env, self.send = path, job, env, send
+    def __init__(self, path: Path, job: Job, old: DesignRecord | None, shared: Shared, send):
+        self.path, self.job, self.send = path, job, send
+        self.env, self.templates = shared.env, shared.templates
         self.old = old or DesignRecord("", {}, {}, {})
         self.outputs: dict[str, Entry] = {}
 
@@ -141,15 +161,10 @@ class DesignBuild:
     def inputs(self, helpers: set[Path], icons: set[str]) -> dict[str, str]:
         """Return every file this design's output depends on beyond mlsd itself, hashed."""
         from .manifest import file_digest
-        from .pages import template_closure
 
         files = {self.path, *helpers, *(Path(i) for i in icons if not _shipped(i))}
         found = {self.job.input_name(p): file_digest(p) for p in files}
-        names = [t for rel, t in PAGE_TEMPLATES.items()
-                 if any(PAGES[f] == rel for f in self.job.formats if f in PAGES)]
-        for name in template_closure(self.env, names):
-            found[TEMPLATE + name] = self.job.input_hash(TEMPLATE + name)
-        return dict(sorted(found.items()))
+        return dict(sorted({**found, **self.templates}.items()))
 
     def problem(self, problem) -> dict:
         """Return a check problem as the manifest keeps it: its path relative to designs."""

@@ -34,6 +34,8 @@ def print_pdf(html: str, files: dict[str, bytes] | None = None) -> tuple[bytes, 
 
     document = weasyprint.HTML(string=html, base_url=BASE_URL,
                                url_fetcher=MemoryFetcher()).render()
-    anchors = {name: number for number, page in enumerate(document.pages)
-               for name in page.anchors}
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for name in page.anchors:  # a box split across pages is listed on each: keep the first
+            anchors.setdefault(name, number)
     return document.write_pdf(), len(document.pages), anchors

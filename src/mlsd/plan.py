@@ -25,7 +25,12 @@ DIAGRAM_FORMATS = ("svg", "png", "dot")
 PAGES = {"md": "README.md", "html": "index.html", "json": "design.json", "pdf": "handout.pdf"}
 COLLECTION = {"index.html": "html", "cheatsheet.html": "html", "cheatsheet.pdf": "pdf",
               "worksheet.pdf": "pdf", "casebook.pdf": "pdf"}
-TEMPLATE = "template:"  # inputs named so are templates, found in the template folders
+TEMPLATE = "template:"
+# What each collection page shows of a card (the casebook shows it all): an edit that changes
+# nothing a page shows does not make that page again.
+_ROW = ("slug", "title", "row")
+SHOWN = {"index.html": ("slug", "title", "summary", "category", "words", "diagrams", "error"),
+         "cheatsheet.html": _ROW, "cheatsheet.pdf": _ROW, "worksheet.pdf": ()}  # inputs named so are templates, found in the template folders
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,9 @@ def collection_made_from(plan: Plan, rel: str, records: list[DesignRecord]) -> s
     (the casebook also from the handouts, as written)."""
     if rel == "casebook.pdf":  # made of the designs that have a handout, as printed
         records = printed(records)
-    parts = [json.dumps([card(r) for r in records], sort_keys=True)]
+    keys = SHOWN.get(rel)
+    cards = [card(r) if keys is None else {k: card(r)[k] for k in keys} for r in records]
+    parts = [json.dumps(cards, sort_keys=True)]
     if rel == "casebook.pdf":
         parts += [r.outputs[f"{r.slug}/handout.pdf"].digest for r in records]
     return digest(rel, ",".join(sorted(plan.job.formats)), _templates_digest(plan.job), *parts)
