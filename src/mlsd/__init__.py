@@ -12,7 +12,7 @@ _EXPORTS = {
     "DataPreparation": "model", "ModelDevelopment": "model", "Evaluation": "model",
     "Serving": "model", "Monitoring": "model", "Metric": "model", "Feature": "model",
     "Candidate": "model", "Pipeline": "model", "Scale": "scale", "stage": "drawing",
-    "MlsdError": "errors",
+    "MlsdError": "errors", "Component": "components", "parallel": "components",
 }
 
 __all__ = [*_EXPORTS, "__version__"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 import ast
 import dataclasses
 import functools
+import inspect
 import os
+import re
 import sys
 import types
 import typing
@@ -43,7 +45,53 @@ def describe(hint) -> str:
         return "a whole number"
     if hint is str:
         return "text"
+    if dataclasses.is_dataclass(hint):  # Metric(name, why): how to write one
+        needed = [f.name for f in dataclasses.fields(hint) if f.init and f.kw_only is False
+                  and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        return f"{hint.__name__}({', '.join(needed)})"
     return f"a {getattr(hint, '__name__', hint)}"
+
+
+def mismatch(value, hint) -> str:
+    """Return how value fails its type hint, naming the list item or dict entry at fault."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is list and isinstance(value, list):
+        for index, item in enumerate(value, 1):
+            if not conforms(item, args[0]):
+                return f"item {index} should be {describe(args[0])}, got {_got(item)}"
+    if origin is dict and isinstance(value, dict):
+        for key, item in value.items():
+            if not conforms(key, args[0]):
+                return f"key {_got(key)} should be {describe(args[0])}"
+            if not conforms(item, args[1]):
+                return f"entry {key!r} should be {describe(args[1])}, got {_got(item)}"
+    return f"should be {describe(hint)}, got {_got(value)}"
+
+
+def _got(value) -> str:
+    """Return a value's type and a short look at it: str 'PR-AUC'."""
+    shown = repr(value)
+    return f"{type(value).__name__} {shown[:40] + '…' if len(shown) > 40 else shown}"
+
+
+def prose(text: str) -> str:
+    """Return a triple-quoted text as prose: dedented, lines of a paragraph joined, and
+    paragraphs kept apart by one blank line."""
+    if "\n" not in text:
+        return text
+    paragraphs = re.split(r"\n\s*\n", inspect.cleandoc(text))
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
+def _normalised(value):
+    """Return a field's value with every text in it read as prose (see `prose`)."""
+    if isinstance(value, str):
+        return prose(value)
+    if isinstance(value, list):
+        return [_normalised(v) for v in value]
+    if isinstance(value, dict):
+        return {_normalised(k): _normalised(v) for k, v in value.items()}
+    return value
 
 
 def conforms(value, hint) -> bool:
@@ -73,9 +121,10 @@ class Declared:
         hints = typing.get_type_hints(type(self))
         for f in dataclasses.fields(self):
             if f.init and not conforms(getattr(self, f.name), hints[f.name]):
-                raise self.error(
-                    f"field '{f.name}' should be {describe(hints[f.name])}, "
-                    f"got {type(getattr(self, f.name)).__name__}: fix its value", f.name)
+                raise self.error(f"field '{f.name}' {mismatch(getattr(self, f.name), hints[f.name])}"
+                                 f": fix its value", f.name)
+            if f.init:
+                object.__setattr__(self, f.name, _normalised(getattr(self, f.name)))
             for text in strings(getattr(self, f.name)):
                 if (bad := _surrogate(text)) is not None:  # no file can hold it
                     raise self.error(f"field '{f.name}' holds a lone surrogate {bad!r}, which "

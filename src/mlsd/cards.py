@@ -95,4 +95,6 @@ def _number(value) -> bool:
 def _diagram(value) -> bool:
     return (isinstance(value, dict)
             and all(isinstance(value.get(k), str) for k in ("title", "slug", "stage", "description"))
-            and isinstance(value.get("wide"), bool) and re.fullmatch(r"[a-z0-9-]+", value["slug"]))
+            and isinstance(value.get("wide"), bool) and isinstance(value.get("raster", True), bool)
+            and isinstance(value.get("components", []), (list, tuple))
+            and re.fullmatch(r"[a-z0-9-]+", value["slug"]))

@@ -21,17 +21,22 @@ class Problem:
     location: Location
     stage: str
     message: str
+    warning: bool = False  # worth saying, but not a gap: only --strict fails on it
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.stage}: {self.message}"
+        return f"{self.location}: {self.stage}: {'warning: ' * self.warning}{self.message}"
 
     def as_dict(self) -> dict:
         return {"path": display_path(self.location.path), "line": self.location.line,
-                "stage": self.stage, "message": self.message}
+                "stage": self.stage, "message": self.message, "warning": self.warning}
 
 
-def check_case(case: CaseStudy, strict: bool = False) -> list[Problem]:
-    """Return every problem of a design, stage by stage, then its diagrams."""
+def check_case(case: CaseStudy, strict: bool = False, drawings: list | None = None
+               ) -> list[Problem]:
+    """Return every problem of a design, stage by stage, then its diagrams and components.
+
+    Pass the drawings when the diagrams were already drawn, so they are not drawn again.
+    """
     lines = keyword_lines(case.location)
     problems = [Problem(Location(case.location.path, lines.get(name, case.location.line)),
                         "design", f"'{name}' still says TODO: replace it with your answer")
@@ -46,7 +51,14 @@ def check_case(case: CaseStudy, strict: bool = False) -> list[Problem]:
                                           fields.get(name, section.location.line)),
                                  stage.id, message)
                          for name, message in section_problems(section)]
-    problems += diagram_problems(case)
+    if drawings is None:
+        try:
+            drawings = _drawn(case)
+        except MlsdError:
+            drawings = None  # diagram_problems says which diagram fails, and why
+    problems += diagram_problems(case, drawings)
+    if drawings is not None:
+        problems += model_problems(case, drawings)
     if strict and (words := word_count(case)) < FULL_DEPTH_WORDS:
         problems.append(Problem(case.location, "depth",
                                 f"{words} words; a full case study has {FULL_DEPTH_WORDS}+"))
@@ -61,7 +73,25 @@ def section_problems(section: Section) -> list[tuple[str, str]]:
     found += [(name, f"'{name}' still says TODO: replace it with your answer") for name in todo]
     if section.stage_id == "requirements":
         found += _requirements_problems(section)
+    if section.stage_id == "serving":
+        found += _latency_problems(section)
     return found
+
+
+def _latency_problems(section) -> list[tuple[str, str]]:
+    """Return what the serving stage's latency lacks: a path, a target, a total within it."""
+    if not (section.latency_path or section.latency_budget):
+        return [("latency_path", "no latency path: list the components a request goes "
+                                 "through in latency_path=[...]")]
+    if not section.latency_target_ms:
+        return [("latency_target_ms", "no latency target: set latency_target_ms to the "
+                                      "requirement's p99")]
+    total, target = section.total_latency_ms, section.latency_target_ms
+    field = "latency_path" if section.latency_path else "latency_budget"
+    if total > target:
+        return [(field, f"the latency path takes {total:g} ms, over its {target:g} ms target: "
+                        f"cut a step or run steps in parallel")]
+    return []
 
 
 def _shortfall(p: Part, value) -> str:
@@ -82,8 +112,9 @@ def _requirements_problems(section) -> list[tuple[str, str]]:
     return found
 
 
-def diagram_problems(case: CaseStudy) -> list[Problem]:
-    """Return problems of the diagrams: too few, failing to draw, or lacking stage clusters."""
+def diagram_problems(case: CaseStudy, drawings: list | None = None) -> list[Problem]:
+    """Return problems of the diagrams: too few, failing to draw, lacking stage clusters, or
+    still holding a TODO in a label."""
     if len(case.diagrams) < 2:
         return [Problem(case.location, "diagrams",
                         f"{len(case.diagrams)} diagram(s): add at least 2 with @case.diagram "
@@ -91,7 +122,7 @@ def diagram_problems(case: CaseStudy) -> list[Problem]:
     problems = []
     for index, spec in enumerate(case.diagrams):
         try:
-            drawing = draw(spec)
+            drawing = drawings[index] if drawings else draw(spec)
         except MlsdError as exc:
             problems.append(Problem(exc.location or spec.location, "diagrams", exc.message))
             continue
@@ -101,7 +132,57 @@ def diagram_problems(case: CaseStudy) -> list[Problem]:
             problems.append(Problem(spec.location, "diagrams",
                                     f"the architecture diagram has no cluster for "
                                     f"{', '.join(missing)}: wrap those nodes in stage(...)"))
+        problems += [Problem(spec.location, "diagrams",
+                             f"diagram '{spec.title}' still says TODO in {label!r}: draw your "
+                             f"own design") for label in drawing.labels() if "TODO" in label]
     return problems
+
+
+def _drawn(case: CaseStudy) -> list:
+    """Return the drawings of a design's diagrams (each one draws, or check said why not)."""
+    return [draw(spec) for spec in case.diagrams]
+
+
+def model_problems(case: CaseStudy, drawings: list) -> list[Problem]:
+    """Return where the model contradicts itself: components named but never drawn, drawn
+    nowhere at all, and figures that prose names but the design does not have."""
+    from .figures import figures, named
+
+    drawn = {c.id for d in drawings for c in d.components}
+    problems = []
+    serving = case.serving
+    for c in (serving.components if serving else []):
+        if c.id not in drawn:
+            problems.append(Problem(c.location, "serving",
+                                    f"component '{c.label}' is on the latency path or in a "
+                                    f"pipeline, but no diagram draws it: call {c.name}() in "
+                                    f"one"))
+    for c in case.components:
+        if c.id not in drawn and c not in (serving.components if serving else []):
+            problems.append(Problem(c.location, "components",
+                                    f"component '{c.label}' is declared but no diagram draws "
+                                    f"it", warning=True))
+    known = figures(case)
+    for stage, section in [(None, case), *case.sections()]:
+        if section is None:
+            continue
+        fields = keyword_lines(section.location)
+        for name, text in texts(section):
+            for figure in named(text):
+                if figure not in known and not (stage is None and name not in
+                                                ("title", "summary", "prompt")):
+                    problems.append(Problem(
+                        Location(section.location.path, fields.get(name, section.location.line)),
+                        stage.id if stage else "design",
+                        f"'{name}' names the figure {{{figure}}}, which this design does not "
+                        f"have: use one of {_some(known)}"))
+    return problems
+
+
+def _some(known: dict[str, str]) -> str:
+    names = sorted(known)
+    return ", ".join(f"{{{n}}}" for n in names[:6]) + (" ..." if len(names) > 6 else "") \
+        if names else "none yet (declare a Scale or sized components)"
 
 
 def stage_coverage(case: CaseStudy) -> dict[str, bool]:

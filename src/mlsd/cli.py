@@ -85,8 +85,10 @@ def list_command(designs: Path | None, as_json: bool) -> None:
 
 def _figures(case):
     """Return a design's title, scale assumptions and estimates (run in its worker)."""
+    from .capacity import capacity
+
     scale = case.scale
-    return None if scale is None else (case.title, scale.assumptions(), scale.estimates())
+    return None if scale is None else (case.title, scale.assumptions(), capacity(case))
 
 
 def _listing(case) -> dict:
@@ -125,7 +127,7 @@ def check(slugs: tuple[str, ...], designs: Path | None, as_json: bool, strict: b
             click.echo(str(problem))
         if not problems:
             click.echo(f"{_count(loaded, 'design')} checked: every stage is complete.")
-    sys.exit(1 if problems else 0)
+    sys.exit(1 if any(strict or not p.warning for p in problems) else 0)
 
 
 @main.command()
@@ -218,7 +220,7 @@ def serve(designs, port) -> None:
 @click.argument("slug")
 @designs_option
 def estimate(slug, designs) -> None:
-    """Print a design's scale assumptions and the figures derived from them, with formulas."""
+    """Print a design's scale assumptions and every capacity figure, with formulas."""
     from .loader import survey
 
     settings = _settings(designs)
@@ -232,9 +234,9 @@ def estimate(slug, designs) -> None:
     click.echo(f"{title}: scale assumptions\n")
     for label, value in assumptions:
         click.echo(f"  {label:<40} {value}")
-    click.echo("\nDerived estimates\n")
+    click.echo("\nDerived estimates (prose names each as {figure})\n")
     for e in estimates:
-        click.echo(f"  {e.name:<40} {e.text:<14} = {e.formula}")
+        click.echo(f"  {e.name:<40} {e.text:<14} = {e.formula}  {{{e.figure}}}")
 
 
 @main.command()

@@ -25,6 +25,7 @@ class LaidOut:
     outputs: list[Output]
     icons: set[str]  # the image files its nodes name
     svg: bytes | None  # for the handout, even when SVG is not an asked format
+    drawing: object  # drawing.Drawing
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,16 @@ class DesignBuild:
         case, helpers = self.load()
         self.send("slug", case.slug)
         diagrams = [self.lay_out(case, spec) for spec in case.diagrams]
+        diagrams += self.views(case, diagrams[0].drawing) if diagrams else []
         refs = [d.ref for d in diagrams]
         inputs = self.inputs(helpers, set().union(*(d.icons for d in diagrams)))
         self.emit([o for d in diagrams for o in d.outputs] + self.pages(case, refs, inputs))
         card = self.card(case, refs)
         if "pdf" in self.job.formats:
             self.emit([self.handout(case, refs, diagrams, card)])
-        problems = [self.problem(p) for p in check_case(case, strict=self.job.strict)]
+        drawings = [d.drawing for d in diagrams[:len(case.diagrams)]]
+        problems = [self.problem(p) for p in check_case(case, strict=self.job.strict,
+                                                        drawings=drawings)]
         self.send("record", DesignRecord(case.slug, inputs, self.outputs, card, problems))
 
     def load(self):
@@ -92,27 +96,50 @@ class DesignBuild:
     def lay_out(self, case, spec) -> LaidOut:
         """Draw a diagram and lay it out with Graphviz, unless its files are unchanged."""
         from .drawing import draw
+
+        drawing = draw(spec)
+        return self.render(case, drawing, spec.slug, spec.title, spec.stage, spec.location)
+
+    def views(self, case, architecture) -> list[LaidOut]:
+        """Lay out a view of each stage the architecture draws as a cluster: SVG only, for
+        pages and handouts (a PNG costs about ten times as much in dot; see bench/)."""
+        from .drawing import Drawing
+        from .views import stage_views
+
+        laid = []
+        for stage, source in stage_views(architecture):
+            title = f"{stage.title}: its part of the {architecture.title.lower()}"
+            view = Drawing(title, source, architecture.direction, [stage],
+                           [n for n in architecture.nodes if n.stage is stage])
+            laid.append(self.render(case, view, f"view-{stage.id}", title, stage.id,
+                                    case.location, raster=False))
+        return laid
+
+    def render(self, case, drawing, slug: str, title: str, stage: str, location,
+               raster: bool = True) -> LaidOut:
+        """Lay out a drawing in the asked formats, taking unchanged files from disk."""
         from .pages import DiagramRef
         from .render import DIAGRAM_FORMATS, icons, is_wide, render_dot, source_key
 
-        drawing = draw(spec)
-        wanted = [f for f in DIAGRAM_FORMATS if f in self.job.formats]
+        wanted = [f for f in DIAGRAM_FORMATS if f in self.job.formats and (raster or f != "png")]
         if "pdf" in self.job.formats and "svg" not in wanted:
             wanted.append("svg")  # the handout embeds the SVG even when it is not written
         made_from = digest(source_key(drawing.source), drawing.description(), ",".join(wanted))
-        rels = {f: f"{case.slug}/{spec.slug}.{f}" for f in wanted}
+        rels = {f: f"{case.slug}/{slug}.{f}" for f in wanted}
         files = {f: self.cached(rel, made_from) for f, rel in rels.items()}
         if any(data is None for data in files.values()):
             try:
                 files = render_dot(drawing.source, wanted, title=drawing.title,
-                                   description=drawing.description(), name=spec.title)
+                                   description=drawing.description(), name=title)
             except MlsdError as exc:
-                exc.location = exc.location or spec.location
+                exc.location = exc.location or location
                 raise
-        ref = DiagramRef(spec.title, spec.slug, spec.stage, drawing.description(),
-                         wide=is_wide(files.get("svg", b"")))
+        ref = DiagramRef(title, slug, stage, drawing.description(),
+                         wide=is_wide(files.get("svg", b"")), raster=raster,
+                         components=tuple(c.id for c in drawing.components))
         return LaidOut(ref, [Output(rels[f], made_from, data) for f, data in files.items()
-                             if f in self.job.formats], icons(drawing.source), files.get("svg"))
+                             if f in self.job.formats], icons(drawing.source), files.get("svg"),
+                       drawing)
 
     def pages(self, case, refs, inputs: dict[str, str]) -> list[Output]:
         """Fill the design's Markdown, web page and JSON, unless they are unchanged."""

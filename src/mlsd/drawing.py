@@ -33,28 +33,63 @@ _LINK_ATTR_RE = re.compile(r"""\b(\w*url|\w*href|src)\s*=\s*(?:"([^"]*)"|'([^']*
 _UUID_RE = re.compile(r'"?\b([0-9a-f]{32})\b"?')  # graphviz quotes ids that start with a digit
 
 
+@dataclass(frozen=True)
+class DrawnNode:
+    """A node as drawn: its id, its label on one line, its stage and its Graphviz attributes."""
+
+    id: str
+    label: str
+    stage: Stage | None
+    attrs: dict
+
+
+@dataclass(frozen=True)
+class DrawnEdge:
+    """An edge as drawn, between two node ids."""
+
+    tail: DrawnNode
+    head: DrawnNode
+    attrs: dict
+
+    @property
+    def flow(self) -> bool:
+        return "invis" not in self.attrs.get("style", "")  # layout helpers are not flows
+
+
 @dataclass
 class Drawing:
-    """What a diagram function drew: its DOT source and a record for the text description."""
+    """What a diagram function drew: its DOT source, and its nodes and edges, from which its
+    text description and the per-stage views are made."""
 
     title: str
     source: str
+    direction: str = "LR"
     stages: list[Stage] = field(default_factory=list)
-    nodes: list[tuple[str, Stage | None]] = field(default_factory=list)
-    edges: list[tuple[str, str]] = field(default_factory=list)
+    nodes: list[DrawnNode] = field(default_factory=list)
+    edges: list[DrawnEdge] = field(default_factory=list)
+    components: list = field(default_factory=list)  # the Components it drew
 
     def description(self) -> str:
         """Return the diagram in words, for screen readers and alt text."""
         parts = [f"{self.title}."]
         for stage in self.stages:
-            names = [n for n, s in self.nodes if s is stage]
+            names = [n.label for n in self.nodes if n.stage is stage]
             parts.append(f"Stage {stage.number}, {stage.title}: {', '.join(names)}.")
-        loose = [n for n, s in self.nodes if s is None]
+        loose = [n.label for n in self.nodes if n.stage is None]
         if loose:
             parts.append(f"Outside the stages: {', '.join(loose)}.")
-        if self.edges:
-            parts.append("Flows: " + "; ".join(f"{a} to {b}" for a, b in self.edges) + ".")
+        flows = [e for e in self.edges if e.flow]
+        if flows:
+            parts.append("Flows: " + "; ".join(f"{e.tail.label} to {e.head.label}"
+                                               for e in flows) + ".")
         return " ".join(parts)
+
+    def labels(self) -> list[str]:
+        """Return every label drawn: nodes', edges' and clusters' (for TODO checks)."""
+        return ([n.label for n in self.nodes] + [str(e.attrs.get("label", "")) for e in self.edges]
+                + self.cluster_labels)
+
+    cluster_labels: list[str] = field(default_factory=list)
 
 
 def wrap_label(label: str, width: int = LABEL_WIDTH) -> str:
@@ -72,16 +107,18 @@ class Canvas(Diagram):
     def __init__(self, title: str, direction: str):
         super().__init__(name="", filename="unused", direction=direction, show=False,
                          graph_attr=GRAPH_ATTR, node_attr=NODE_ATTR, edge_attr=EDGE_ATTR)
-        self.drawing = Drawing(title, "")
+        self.drawing = Drawing(title, "", direction)
         self.clusters = 0
+        self.drawn: dict[str, DrawnNode] = {}  # node id -> node, for edges and views
+        self.component_nodes: dict[str, object] = {}  # component id -> its diagrams node
 
     def __exit__(self, exc_type, exc_value, tb):
         setdiagram(None)  # deliberately skip Diagram.__exit__, which renders and writes files
 
     def node(self, nodeid: str, label: str, **attrs) -> None:
-        super().node(nodeid, **self.prepare_node(label, None, attrs))
+        super().node(nodeid, **self.prepare_node(nodeid, label, None, attrs))
 
-    def prepare_node(self, label: str, stage: Stage | None, attrs: dict) -> dict:
+    def prepare_node(self, nodeid: str, label: str, stage: Stage | None, attrs: dict) -> dict:
         """Wrap the label, grow an icon node to fit it, record it, and link it to its stage."""
         check_links(f"node '{' '.join(label.split())}'", {"label": label, **attrs})
         wrapped = wrap_label(label)
@@ -95,8 +132,11 @@ class Canvas(Diagram):
             attrs.setdefault("tooltip", f"{label} (stage {stage.number}: {stage.title})")
             attrs.setdefault("URL", f"index.html#{stage.anchor}")  # the design's web page
             attrs.setdefault("target", "_top")
-        self.drawing.nodes.append((" ".join(label.split()), stage))
-        return {"label": wrapped, **attrs}
+        attrs = {"label": wrapped, **attrs}
+        node = DrawnNode(nodeid, " ".join(label.split()), stage, attrs)
+        self.drawn[nodeid] = node
+        self.drawing.nodes.append(node)
+        return attrs
 
     def connect(self, node, node2, edge) -> None:
         names = [" ".join(n.label.split()) for n in (node, node2)]
@@ -108,11 +148,12 @@ class Canvas(Diagram):
                                   f"to another diagram: draw the node again in this one")
         attrs = {**edge.attrs}
         check_links(f"edge from '{names[0]}' to '{names[1]}'", attrs)
-        if "invis" not in attrs.get("style", ""):  # layout helpers are not flows
-            self.drawing.edges.append((names[0], names[1]))
         for key in ("fontname", "fontsize"):  # diagrams' Edge sets its own; use ours
             if attrs.get(key) == Edge._default_edge_attrs[key]:
                 attrs[key] = EDGE_ATTR[key]
+        tail, head = (self.drawn.get(n.nodeid) for n in (node, node2))
+        if tail and head:  # nodes of a plain Cluster are not recorded
+            self.drawing.edges.append(DrawnEdge(tail, head, attrs))
         self.dot.edge(node.nodeid, node2.nodeid, **attrs)
 
     def use_stage(self, stage: Stage) -> None:
@@ -141,9 +182,10 @@ class StageCluster(Cluster):
         self.dot.name = f"cluster_{canvas.clusters}"  # labels may repeat; names must not
         self.stage, self.canvas = stage, canvas
         canvas.use_stage(stage)
+        canvas.drawing.cluster_labels.append(label)
 
     def node(self, nodeid: str, label: str, **attrs) -> None:
-        super().node(nodeid, **self.canvas.prepare_node(label, self.stage, attrs))
+        super().node(nodeid, **self.canvas.prepare_node(nodeid, label, self.stage, attrs))
 
 
 def stage(stage_id: str, label: str = "") -> StageCluster:
@@ -158,6 +200,23 @@ def stage(stage_id: str, label: str = "") -> StageCluster:
         raise DesignError(f"stage(): {exc.args[0]}") from None
     check_links(f"stage {stage_id!r}", {"label": label})
     return StageCluster(found, label or found.title, canvas)
+
+
+def component_node(component, attrs: dict):
+    """Return a component's node in the diagram being drawn, drawing it on first use: the same
+    id, tooltip and link in every diagram."""
+    canvas = getdiagram()
+    if not isinstance(canvas, Canvas):
+        raise DesignError(f"component '{component.label}' is drawn outside a diagram: call it "
+                          f"inside a function registered with @case.diagram")
+    if component.id not in canvas.component_nodes:
+        stage = get_stage(component.stage)
+        attrs = {"tooltip": f"{component.label} (stage {stage.number}: {stage.title})",
+                 "URL": f"index.html#{component.anchor}", "target": "_top", **attrs}
+        canvas.component_nodes[component.id] = component.icon(
+            component.label, nodeid=component.id, **attrs)
+        canvas.drawing.components.append(component)
+    return canvas.component_nodes[component.id]
 
 
 def check_links(what: str, attrs: dict) -> None:
@@ -201,7 +260,7 @@ def draw(spec: DiagramSpec) -> Drawing:
         raise DesignError(
             f"diagram '{spec.title}' raised {type(exc).__name__}: {exc}: fix the drawing code",
             traceback_location(exc, spec.location.path, spec.location)) from exc
-    if not canvas.drawing.nodes and not canvas.drawing.edges:
+    if not canvas.drawing.nodes and not canvas.dot.body:
         raise DesignError(f"diagram '{spec.title}' draws no nodes: add at least one node",
                           spec.location)
     drawing = canvas.finish()

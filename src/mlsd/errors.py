@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from dataclasses import dataclass
 
@@ -43,7 +44,34 @@ def raised(exc: BaseException, path: str, default: "Location") -> "DesignError":
     if isinstance(exc, SystemExit):
         return DesignError(f"the design exits (status {exc.code}): a design must not end the "
                            f"process: remove the sys.exit or os._exit call", where)
+    if isinstance(exc, OSError) and "diagrams context" in str(exc):
+        return DesignError("a diagrams node is made outside a diagram: make nodes inside a "
+                           "function registered with @case.diagram, or declare a Component "
+                           "and call it there", where)
+    if isinstance(exc, TypeError) and (found := _UNEXPECTED.search(str(exc))):
+        return _unknown_keyword(found.group(1), found.group(2), where)
     return DesignError(f"{type(exc).__name__}: {exc}: fix the design module", where)
+
+
+_UNEXPECTED = re.compile(r"(\w+)\.__init__\(\) got an unexpected keyword argument '(\w+)'")
+
+
+def _unknown_keyword(cls_name: str, keyword: str, where: "Location") -> "DesignError":
+    """Return an unknown keyword's error at the keyword's own line, with the nearest field."""
+    import dataclasses
+    import difflib
+
+    from . import model
+    from ._declared import keyword_lines
+
+    cls = getattr(model, cls_name, None)
+    fields = [f.name for f in dataclasses.fields(cls) if f.init] if dataclasses.is_dataclass(
+        cls) else []
+    near = difflib.get_close_matches(keyword, fields, n=1)
+    hint = f": did you mean {near[0]}?" if near else (
+        f": use one of {', '.join(fields)}" if fields else "")
+    line = keyword_lines(where).get(keyword, where.line)
+    return DesignError(f"{cls_name} has no field '{keyword}'{hint}", Location(where.path, line))
 
 
 class MlsdError(click.ClickException):

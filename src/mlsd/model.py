@@ -8,6 +8,7 @@ from typing import Callable
 from ._declared import Declared, caller_location
 from .errors import DesignError, Location
 from .framework import STAGE_BY_ID, STAGES, Stage
+from .components import Component, parallel  # noqa: F401: designs import them from here
 from .scale import Scale
 # the stage sections live in sections.py, below framework.py; designs import them from here
 from .sections import (Candidate, DataPreparation, Evaluation, Feature, Framing,  # noqa: F401
@@ -52,10 +53,16 @@ class CaseStudy(Declared):
     evaluation: Evaluation | None = None
     serving: Serving | None = None
     monitoring: Monitoring | None = None
+    components: list[Component] = field(default_factory=list)  # declared once, drawn anywhere
     diagrams: list[DiagramSpec] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        ids: dict[str, Component] = {}
+        for c in self.components:
+            if ids.setdefault(c.id, c) is not c:
+                raise self.error(f"two components are labelled {c.label!r}: give each its "
+                                 f"own label", "components")
         if not SLUG_RE.fullmatch(self.slug):
             raise self.error(
                 f"slug {self.slug!r} should be lowercase words joined by hyphens, "
@@ -79,6 +86,11 @@ class CaseStudy(Declared):
             self.diagrams.append(DiagramSpec(title, slug, draw, direction, stage, location))
             return draw
         return register
+
+    def all_components(self) -> list[Component]:
+        """Return the declared components, then any the serving stage names besides them."""
+        named = self.serving.components if self.serving else []
+        return list(dict.fromkeys([*self.components, *named]))
 
     def sections(self) -> list[tuple[Stage, Section | None]]:
         """Return every framework stage with this design's section for it, in order."""

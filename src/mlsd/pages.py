@@ -33,6 +33,8 @@ class DiagramRef:
     stage: str
     description: str
     wide: bool = False  # printed on a landscape page of its own
+    raster: bool = True  # has a PNG besides its SVG (per-stage views do not)
+    components: tuple[str, ...] = ()  # ids of the components it draws
 
     @property
     def svg(self) -> str:
@@ -124,28 +126,69 @@ def template_closure(env: jinja2.Environment, names: list[str]) -> list[str]:
 
 
 def design_context(case: CaseStudy, diagrams: list[DiagramRef]) -> dict:
-    """Return what every per-design template receives."""
+    """Return what every per-design template receives: the design with the figures its prose
+    names filled in."""
+    from .figures import figures, filled
+
+    words = word_count(case)
+    case = filled(case, figures(case))
     return {
         "case": case, "views": stage_views(case), "diagrams": diagrams,
         "overview": [d for d in diagrams if not d.stage],
         "estimates": case.scale.estimates() if case.scale else [],
-        "words": word_count(case), "source": Path(case.location.path).name,
+        "words": words, "source": Path(case.location.path).name,
     }
 
 
 def design_json(case: CaseStudy, diagrams: list[DiagramRef]) -> str:
-    """Return the declared model as JSON: stages, derived estimates and diagram files."""
+    """Return the declared model as JSON: stages, components, capacity, latency and the
+    diagram files, so scripts and tests can read the model."""
+    from .capacity import capacity
+    from .components import step_ms, step_name
+
+    serving = case.serving
+    path = serving.latency_path if serving else []
     data = {
         "slug": case.slug, "title": case.title, "summary": case.summary, "prompt": case.prompt,
         "source": Path(case.location.path).name,
         "stages": {s.id: _plain(sec) for s, sec in case.sections()},
-        "estimates": [dataclasses.asdict(e) for e in (case.scale.estimates() if case.scale else [])],
-        "diagrams": [{"title": d.title, "stage": d.stage or None, "svg": d.svg, "png": d.png}
-                     for d in diagrams],
+        "components": [{"id": c.id, "label": c.label, "stage": c.stage,
+                        "views": [d.slug for d in diagrams if c.id in d.components],
+                        **{k: v for k, v in _plain(c).items() if k not in ("label", "stage")}}
+                       for c in case.all_components()],
+        "capacity": [dataclasses.asdict(e) | {"figure": e.figure} for e in capacity(case)],
+        "latency": {"target_ms": serving.latency_target_ms if serving else 0,
+                    "total_ms": serving.total_latency_ms if serving else 0,
+                    "paths": [{"steps": [{"name": step_name(s), "ms": step_ms(s)} for s in path],
+                               "total_ms": sum(step_ms(s) for s in path)}] if path else []},
+        "diagrams": [{"title": d.title, "slug": d.slug, "stage": d.stage or None, "svg": d.svg,
+                      "png": d.png if d.raster else None}
+                     for d in diagrams if d.raster],
+        "views": [{"slug": d.slug, "title": d.title, "stage": d.stage, "svg": d.svg}
+                  for d in diagrams if not d.raster],
         "words": word_count(case),
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _plain(section):
-    return None if section is None else dataclasses.asdict(section)
+def _plain(obj):
+    """Return a declared object as plain data: components by their id, icons by name."""
+    from .components import Component, Parallel
+
+    if isinstance(obj, Component):
+        return {f.name: (getattr(obj, f.name).__name__ if f.name == "icon"
+                         else getattr(obj, f.name)) for f in dataclasses.fields(obj)
+                if f.init and f.name != "_"}
+    if isinstance(obj, Parallel):
+        return {"parallel": [_plain(s) for s in obj.steps]}
+    if isinstance(obj, (list, tuple)):
+        return [_ref(v) if isinstance(v, Component) else _plain(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.init}
+    return obj
+
+
+def _ref(component) -> dict:
+    return {"component": component.id}

@@ -122,13 +122,14 @@ def _current(job: Job, record: DesignRecord, hashes) -> bool:
     """Return whether a design's inputs are unchanged and its outputs whole on disk."""
     if not valid(record.card) or not record.current(hashes):
         return False
-    wanted = design_files(record.slug, [d["slug"] for d in record.card["diagrams"]], job.formats)
+    wanted = design_files(record.slug, record.card["diagrams"], job.formats)
     return all(intact(job.out, rel, record.outputs.get(rel)) is not None for rel in wanted)
 
 
-def design_files(slug: str, diagrams: list[str], formats) -> list[str]:
+def design_files(slug: str, diagrams: list[dict], formats) -> list[str]:
     """Return the output files of a design with these diagrams, for the asked formats."""
-    rels = [f"{slug}/{d}.{f}" for d in diagrams for f in DIAGRAM_FORMATS if f in formats]
+    rels = [f"{slug}/{d['slug']}.{f}" for d in diagrams for f in DIAGRAM_FORMATS
+            if f in formats and (f != "png" or d.get("raster", True))]
     return rels + [f"{slug}/{name}" for f, name in PAGES.items() if f in formats]
 
 

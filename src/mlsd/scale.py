@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from ._declared import Declared
@@ -62,10 +63,16 @@ class Estimate:
     value: float
     unit: str
     formula: str
+    key: str = ""  # how prose names it: {peak_qps}, {query_encoder.replicas}
 
     @property
     def text(self) -> str:
         return human(self.value, self.unit)
+
+    @property
+    def figure(self) -> str:
+        """Return the figure's name in prose: its key, or its name in snake case."""
+        return self.key or re.sub(r"[^a-z0-9]+", "_", self.name.lower()).strip("_")
 
 
 @dataclass(kw_only=True)
@@ -157,13 +164,13 @@ class Scale(Declared):
 
     def _traffic(self) -> Estimate:
         return Estimate(
-            "Average load", self.average_qps, "QPS",
+            "Average load", self.average_qps, "QPS", key="average_qps", formula=
             f"{human(self.daily_active_users)} {self.users} × {human(self.requests_per_user)} "
             f"{self.requests}/day ÷ 86,400 s")
 
     def _peak(self) -> Estimate:
         return Estimate(
-            "Peak load", self.peak_qps, "QPS",
+            "Peak load", self.peak_qps, "QPS", key="peak_qps", formula=
             f"{human(self.average_qps)} QPS × {human(self.peak_to_average)} peak-to-average")
 
     def _logs(self) -> Estimate:

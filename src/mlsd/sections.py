@@ -12,6 +12,8 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from ._declared import Declared
+from .components import Component, Parallel, path_components
+from .components import step_ms as path_step_ms
 from .scale import Scale
 
 NON_FUNCTIONAL = ("scalability", "latency", "throughput", "privacy", "cost")
@@ -71,7 +73,7 @@ class Pipeline(Declared):
 
     name: str
     mode: str
-    steps: list[str] = field(default_factory=list)
+    steps: list[str | Component] = field(default_factory=list)  # a component names its part
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -202,21 +204,49 @@ class Serving(Section):
         "Pipelines", "prediction pipelines",
         "What runs online per request, and what runs in batch?",
         show="pipelines", empty=list, starter='[Pipeline(%s, "online", ["TODO: a step"])]')
-    # step -> milliseconds; a step may be {branch: ms} for branches that run in parallel
+    # The request's path through components, in order: a component costs its latency_ms,
+    # ("step", ms) a step that is not a component, parallel(...) the slowest of its branches.
+    latency_path: list[Component | Parallel | tuple] = part(
+        "Latency budget", "latency path through the components",
+        "Which components does a request go through, and how long does each take?",
+        show="path", empty=list, counted=False, starter="[(%s, 50)]")
+    latency_target_ms: float = part(
+        "Latency target", "latency target", "What latency must a request meet, at p99?",
+        show="none", empty=float, counted=False, starter="50")
+    # A sketch's budget without components: step -> ms, or {branch: ms} for parallel branches.
     latency_budget: dict[str, float | dict[str, float]] = part(
         "Latency budget", "latency budget per step",
         "How is the latency budget split across the steps?", show="latency", empty=dict,
-        starter="{%s: 50}")
+        minimum=0, starter="{%s: 50}")
     placement: str = part("Where the model runs", "account of where the model runs",
                           "Where does the model run: cloud or on-device, and on which hardware?")
     compression: str = part("Compression", "compression plan",
                             "How is the model made small and fast enough?")
     rollout: str = part("Rollout", "rollout plan", "How does a new model reach all traffic safely?")
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for index, step in enumerate(self.latency_path, 1):
+            if not (isinstance(step, (Component, Parallel)) or (
+                    isinstance(step, tuple) and len(step) == 2 and isinstance(step[0], str)
+                    and isinstance(step[1], (int, float)) and not isinstance(step[1], bool))):
+                raise self.error(f"field 'latency_path' item {index} should be a Component, "
+                                 f"parallel(...) or a (step, ms) pair, got "
+                                 f"{type(step).__name__} {step!r}", "latency_path")
+
     @property
     def total_latency_ms(self) -> float:
-        """Return the budget's critical path: steps add up, parallel branches take the max."""
+        """Return the critical path: steps add up, parallel branches take the slowest."""
+        if self.latency_path:
+            return sum(path_step_ms(step) for step in self.latency_path)
         return critical_path_ms(self.latency_budget)
+
+    @property
+    def components(self) -> list[Component]:
+        """Return the components the latency path and the pipelines name, in order."""
+        named = path_components(self.latency_path) + [
+            s for p in self.pipelines for s in p.steps if isinstance(s, Component)]
+        return list(dict.fromkeys(named))
 
     @property
     def pattern(self) -> str:

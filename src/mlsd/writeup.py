@@ -59,13 +59,55 @@ def qualities(title: str, mapping: dict[str, str]) -> list[Block]:
     return pairs(title, {k.replace("_", " ").capitalize(): v for k, v in mapping.items()})
 
 
-def scale_tables(title: str, scale: Scale | None) -> list[Block]:
-    """Return the assumptions table under title, then the estimates they support."""
+def scale_tables(title: str, scale: Scale | None, case: CaseStudy | None = None) -> list[Block]:
+    """Return the assumptions table under title, then the capacity they and the components
+    support: traffic, storage, every fleet, job and store."""
     if scale is None:
         return []
-    return (table(title, ("Assumption", "Value"), scale.assumptions())
+    from .capacity import capacity
+
+    rows = capacity(case) if case is not None else scale.estimates()
+    assumptions = scale.assumptions()
+    if any(r.unit.endswith("replicas") for r in rows) and not scale.latency_ms:
+        assumptions.append(("Target replica utilisation", f"{scale.target_utilisation:.0%}"))
+    return (table(title, ("Assumption", "Value"), assumptions)
             + table("Back-of-the-envelope estimates", ("Figure", "Value", "Formula"),
-                    estimate_rows(scale)))
+                    [(e.name, e.text, e.formula) for e in rows]))
+
+
+NOTE_P50 = ("Each step is its median (p50) time. Percentiles do not add: the p99 of a path is "
+            "well below the sum of its steps' p99s, while a fan-out waits for its slowest "
+            "branch, so its p99 grows with the number of branches. The target is a p99, and "
+            "the gap between the total and the target is the headroom for that tail.")
+
+
+def path_table(title: str, path: list, case: CaseStudy | None = None) -> list[Block]:
+    """Return the latency path as a budget: a row per step, parallel branches indented,
+    then the total against the target."""
+    from .components import Component, Parallel, step_ms, step_name
+
+    rows = []
+    for step in path:
+        if isinstance(step, Parallel):
+            rows.append((f"{step_name(step)} (in parallel)", f"{human(step_ms(step))} ms"))
+            rows += [(f"↳ {step_name(b)}", f"{human(step_ms(b))} ms") for b in step.steps]
+        else:
+            name = step_name(step)
+            rows.append((f"[{name}](#{step.anchor})" if isinstance(step, Component) else name,
+                         f"{human(step_ms(step))} ms"))
+    if not rows:
+        return []
+    serving = case.serving if case is not None else None
+    total = sum(step_ms(s) for s in path)
+    rows.append(("**Total (critical path)**", f"**{human(total)} ms**"))
+    if serving is not None and serving.latency_target_ms:
+        rows.append(("Target (p99)", f"{human(serving.latency_target_ms)} ms"))
+    return table(title, ("Step", "Budget"), rows) + text("How to read the budget", NOTE_P50)
+
+
+def nothing(title: str, value) -> list[Block]:
+    """Show nothing: a field another layout shows (the latency target, with the path)."""
+    return []
 
 
 def feature_table(title: str, features: list) -> list[Block]:
@@ -107,22 +149,60 @@ LAYOUTS = {
     "text": text, "list": listing, "steps": partial(listing, kind="steps"),
     "pairs": pairs, "qualities": qualities, "scale": scale_tables, "features": feature_table,
     "metrics": metric_table, "candidates": candidate_cards, "pipelines": pipeline_cards,
-    "latency": latency_table,
+    "latency": latency_table, "path": path_table, "none": nothing,
 }
+WITH_CASE = {"scale", "path"}  # layouts that read the whole design, not just their field
 
 
-def section_blocks(section: Section) -> list[Block]:
+def section_blocks(section: Section, case: CaseStudy | None = None) -> list[Block]:
     """Return the blocks of a section: each field of its schema under its heading, in order."""
     return [block for name, p in schema(type(section))
-            for block in LAYOUTS[p.show](p.heading, getattr(section, name))]
+            for block in (LAYOUTS[p.show](p.heading, getattr(section, name), case)
+                          if p.show in WITH_CASE
+                          else LAYOUTS[p.show](p.heading, getattr(section, name)))]
 
 
-def stage_view(stage: Stage, section: Section | None) -> StageView:
+def component_table(stage: Stage, case: CaseStudy) -> list[Block]:
+    """Return the stage's components, each with its figures and what they size."""
+    from .capacity import capacity
+
+    sized: dict[str, list[str]] = {}
+    for row in capacity(case):
+        owner = row.figure.split(".")[0]
+        sized.setdefault(owner, []).append(f"{row.text} ({row.name.split(': ')[-1]})")
+    rows = [(c.anchor, c.label, c.note or "", describe(c), "; ".join(sized.get(c.name, [])))
+            for c in case.all_components() if c.stage == stage.id]
+    return [Block("components", "Components", rows=rows)] if rows else []
+
+
+def describe(c) -> str:
+    """Return a component's declared figures in words."""
+    parts = []
+    if c.latency_ms:
+        parts.append(f"{human(c.latency_ms)} ms a call" + (f", {human(c.calls)} calls a request"
+                                                           if c.calls != 1 else ""))
+    if c.in_flight:
+        parts.append(f"{human(c.in_flight)} in flight per {c.hardware} replica"
+                     + (f" on {c.host}" if c.host else ""))
+    if c.items_per_day:
+        parts.append(f"{human(c.items_per_day)} items a day")
+    if c.per_second:
+        parts.append(f"{human(c.per_second)} items/s per {c.hardware}")
+    if c.items:
+        parts.append(f"{human(c.items)} items held")
+    if c.bytes_per_item:
+        parts.append(f"{human(c.bytes_per_item, 'B')} per item")
+    return "; ".join(parts)
+
+
+def stage_view(stage: Stage, section: Section | None, case: CaseStudy | None = None) -> StageView:
     """Return the blocks of one stage; a missing stage shows its prompts instead."""
+    components = component_table(stage, case) if case is not None else []
     if section is None:
-        return StageView(stage, listing("Still to answer", list(stage.prompts)), missing=True)
-    return StageView(stage, section_blocks(section))
+        return StageView(stage, components + listing("Still to answer", list(stage.prompts)),
+                         missing=True)
+    return StageView(stage, components + section_blocks(section, case))
 
 
 def stage_views(case: CaseStudy) -> list[StageView]:
-    return [stage_view(stage, section) for stage, section in case.sections()]
+    return [stage_view(stage, section, case) for stage, section in case.sections()]
