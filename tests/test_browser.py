@@ -37,12 +37,12 @@ def test_every_diagram_loads_without_console_errors(live, page):
         page.wait_for_timeout(500)  # let the reload poll run once
     loaded = page.evaluate("""() => [...document.querySelectorAll('figure object')].map(o =>
         o.contentDocument && o.contentDocument.documentElement.nodeName)""")
-    assert loaded == ["svg", "svg"]
+    assert loaded == ["svg"] * 6  # two diagrams and four per-stage views
     assert page.locator("h1").inner_text() == "Spam filter"
     assert problems == []
 
 
-def test_clicking_a_node_opens_its_stage(live, page):
+def test_clicking_a_component_opens_its_row_and_a_node_its_stage(live, page):
     _, base = live
     page.goto(f"{base}/spam-filter/index.html", wait_until="load")
     page.locator("#diagram-system-architecture object").scroll_into_view_if_needed()
@@ -52,4 +52,13 @@ def test_clicking_a_node_opens_its_stage(live, page):
             && a.getAttribute('xlink:title').startsWith('Spam scorer'));
         link.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true}));
     }""")
-    page.wait_for_url("**/spam-filter/index.html#stage-6-serving")
+    page.wait_for_url("**/spam-filter/index.html#component-spam-scorer")
+    assert page.locator("#component-spam-scorer").is_visible()
+    page.goto(f"{base}/spam-filter/index.html", wait_until="load")
+    page.evaluate("""() => {
+        const svg = document.querySelector('#diagram-system-architecture object').contentDocument;
+        const link = [...svg.querySelectorAll('a')].find(a => a.getAttribute('xlink:title')
+            && a.getAttribute('xlink:title').startsWith('Dashboards'));
+        link.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true}));
+    }""")
+    page.wait_for_url("**/spam-filter/index.html#stage-7-monitoring")

@@ -15,7 +15,7 @@ GUIDE = Path(__file__).resolve().parent.parent / "docs" / "authoring.md"
 DECLARED = [
     mlsd.CaseStudy, mlsd.Requirements, mlsd.Framing, mlsd.DataPreparation,
     mlsd.ModelDevelopment, mlsd.Evaluation, mlsd.Serving, mlsd.Monitoring,
-    mlsd.Metric, mlsd.Feature, mlsd.Candidate, mlsd.Pipeline, Scale,
+    mlsd.Metric, mlsd.Feature, mlsd.Candidate, mlsd.Pipeline, Scale, mlsd.Component,
 ]
 
 

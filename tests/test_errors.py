@@ -32,7 +32,7 @@ CASES = {
     "wrong_type": (_variant("wrong-type", '["Score every incoming message", "Move likely spam to a folder"]',
                             '"Score every message"'),
                    "{f}:{functional=}: Requirements: field 'functional' should be a list of text, "
-                   "got str: fix its value"),
+                   "got str 'Score every message': fix its value"),
     "unknown_stage": (_variant("bad-stage", 'with stage("monitoring", "Monitoring"):',
                                'with stage("monitor", "Monitoring"):'),
                       "{f}:{stage(\"monitor\"}: stage(): unknown stage 'monitor': use one of "

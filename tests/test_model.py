@@ -39,7 +39,7 @@ def test_wrong_type_names_field_and_location():
 
 
 def test_nested_list_items_are_checked():
-    with pytest.raises(DesignError, match="field 'functional' should be a list of text"):
+    with pytest.raises(DesignError, match="field 'functional' item 2 should be text, got int 3"):
         Requirements(functional=["ok", 3])
 
 

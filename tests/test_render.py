@@ -45,15 +45,17 @@ def test_two_builds_are_byte_identical(tmp_path):
     for out in (first, second):
         build(FIXTURES / "designs", out, formats=("svg", "md", "html", "json", "dot"))
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
-    assert len(files) == 10  # 8 outputs of the design, the cheat sheet and the manifest
+    # the design's 2 diagrams and 4 stage views (SVG, DOT) and 3 pages, the home page, the
+    # cheat sheet and the manifest
+    assert len(files) == 18
     for rel in files:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
 
 
 def test_stage_nodes_link_to_their_section_with_a_tooltip(built):
     text = (built / "spam-filter" / "system-architecture.svg").read_text()
-    assert 'xlink:href="index.html#stage-6-serving"' in text
-    assert 'xlink:title="Spam scorer (stage 6: Deployment and serving)"' in text
+    assert 'xlink:href="index.html#stage-7-monitoring"' in text
+    assert 'xlink:title="Dashboards (stage 7: Monitoring and infrastructure)"' in text
 
 
 def test_wrap_label_keeps_words_and_breaks():

@@ -115,6 +115,7 @@ class Declared:
     """Base of every declared object: records its location and validates its fields."""
 
     location: Location
+    _verbatim: tuple[str, ...] = ()  # fields that are names, not prose: never normalised
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "location", caller_location())
@@ -123,7 +124,7 @@ class Declared:
             if f.init and not conforms(getattr(self, f.name), hints[f.name]):
                 raise self.error(f"field '{f.name}' {mismatch(getattr(self, f.name), hints[f.name])}"
                                  f": fix its value", f.name)
-            if f.init:
+            if f.init and f.name not in self._verbatim:
                 object.__setattr__(self, f.name, _normalised(getattr(self, f.name)))
             for text in strings(getattr(self, f.name)):
                 if (bad := _surrogate(text)) is not None:  # no file can hold it

@@ -109,8 +109,10 @@ class DesignBuild:
         laid = []
         for stage, source in stage_views(architecture):
             title = f"{stage.title}: its part of the {architecture.title.lower()}"
-            view = Drawing(title, source, architecture.direction, [stage],
-                           [n for n in architecture.nodes if n.stage is stage])
+            nodes = [n for n in architecture.nodes if n.stage is stage]
+            view = Drawing(title, source, architecture.direction, [stage], nodes,
+                           components=[c for c in architecture.components
+                                       if c.id in {n.id for n in nodes}])
             laid.append(self.render(case, view, f"view-{stage.id}", title, stage.id,
                                     case.location, raster=False))
         return laid

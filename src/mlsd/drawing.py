@@ -30,6 +30,8 @@ EDGE_ATTR = {"fontname": FONT, "fontsize": "11", "color": "#6C757D", "arrowsize"
 _URL_ICON_RE = re.compile(r'\bimage="([a-z][a-z0-9+.-]*://[^"]*)"', re.I)
 # a link attribute in DOT source, or inside an HTML-like label (<td href="...">, <img src="...">)
 _LINK_ATTR_RE = re.compile(r"""\b(\w*url|\w*href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+# a node statement in DOT (a plain Cluster's nodes are not recorded on the canvas)
+_NODE_STATEMENT_RE = re.compile(r'^\s*(?!(?:graph|node|edge)\b)"?[\w-]+"?\s+\[', re.M)
 _UUID_RE = re.compile(r'"?\b([0-9a-f]{32})\b"?')  # graphviz quotes ids that start with a digit
 
 
@@ -212,7 +214,8 @@ def component_node(component, attrs: dict):
     if component.id not in canvas.component_nodes:
         stage = get_stage(component.stage)
         attrs = {"tooltip": f"{component.label} (stage {stage.number}: {stage.title})",
-                 "URL": f"index.html#{component.anchor}", "target": "_top", **attrs}
+                 "URL": f"index.html#{component.anchor}", "target": "_top",
+                 "id": component.id, **attrs}  # the SVG element's id, in every diagram
         canvas.component_nodes[component.id] = component.icon(
             component.label, nodeid=component.id, **attrs)
         canvas.drawing.components.append(component)
@@ -260,7 +263,7 @@ def draw(spec: DiagramSpec) -> Drawing:
         raise DesignError(
             f"diagram '{spec.title}' raised {type(exc).__name__}: {exc}: fix the drawing code",
             traceback_location(exc, spec.location.path, spec.location)) from exc
-    if not canvas.drawing.nodes and not canvas.dot.body:
+    if not canvas.drawing.nodes and not _NODE_STATEMENT_RE.search(canvas.dot.source):
         raise DesignError(f"diagram '{spec.title}' draws no nodes: add at least one node",
                           spec.location)
     drawing = canvas.finish()

@@ -42,6 +42,8 @@ class DiagramSpec:
 class CaseStudy(Declared):
     """One design: a prompt, the seven stage sections and the diagrams that illustrate them."""
 
+    _verbatim = ("slug",)
+
     slug: str
     title: str
     summary: str

@@ -75,10 +75,11 @@ def scale_tables(title: str, scale: Scale | None, case: CaseStudy | None = None)
                     [(e.name, e.text, e.formula) for e in rows]))
 
 
-NOTE_P50 = ("Each step is its median (p50) time. Percentiles do not add: the p99 of a path is "
-            "well below the sum of its steps' p99s, while a fan-out waits for its slowest "
-            "branch, so its p99 grows with the number of branches. The target is a p99, and "
-            "the gap between the total and the target is the headroom for that tail.")
+NOTE_P50 = ("Each step is its median (p50) time, and the total is their critical path. "
+            "Percentiles do not add: for independent steps the p99 of the whole path is "
+            "usually below the sum of the steps' p99s, while a fan-out waits for its slowest "
+            "branch, so its tail grows with the number of branches. The target is a p99: the "
+            "gap between the median total and the target is the headroom the tail needs.")
 
 
 def path_table(title: str, path: list, case: CaseStudy | None = None) -> list[Block]:
@@ -125,7 +126,11 @@ def candidate_cards(title: str, candidates: list) -> list[Block]:
 
 
 def pipeline_cards(title: str, pipelines: list) -> list[Block]:
-    cards = [{"title": p.name, "badge": p.mode, "text": "", "lists": [("", p.steps)]}
+    from .components import Component
+
+    cards = [{"title": p.name, "badge": p.mode, "text": "",
+              "lists": [("", [f"[{s.label}](#{s.anchor})" if isinstance(s, Component) else s
+                              for s in p.steps])]}
              for p in pipelines]
     return [Block("cards", title, cards=cards)] if cards else []
 
@@ -170,9 +175,17 @@ def component_table(stage: Stage, case: CaseStudy) -> list[Block]:
     for row in capacity(case):
         owner = row.figure.split(".")[0]
         sized.setdefault(owner, []).append(f"{row.text} ({row.name.split(': ')[-1]})")
-    rows = [(c.anchor, c.label, c.note or "", describe(c), "; ".join(sized.get(c.name, [])))
+    rows = [(c.anchor, c.label, c.note or "", describe(c),
+             "; ".join(sized.get(c.name, []) + sized.get(_name(c.host), [])))
             for c in case.all_components() if c.stage == stage.id]
     return [Block("components", "Components", rows=rows)] if rows else []
+
+
+def _name(text: str) -> str:
+    """Return how a figure names a host or component: snake case."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
 def describe(c) -> str:
