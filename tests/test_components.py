@@ -69,7 +69,7 @@ def test_the_latency_path_takes_the_slowest_branch_and_meets_its_target(tmp_path
 
 
 def test_a_component_on_the_path_must_be_drawn_and_a_declared_one_should_be(tmp_path):
-    body = SPAM.replace("        lookup() >> server\n", "")
+    body = SPAM.replace("        sender = lookup()\n", "").replace("    sender >> server\n", "")
     assert "serving: component 'Sender lookup' is on the latency path or in a pipeline, but no " \
            "diagram draws it: call sender_lookup() in one" in _messages(_load(tmp_path, body))
     unused = SPAM.replace('case = CaseStudy(', '''spare = Component("Spare cache", FeatureStore, stage="serving")
@@ -160,3 +160,13 @@ def test_one_component_one_node_in_every_diagram_and_views_per_stage(tmp_path):
     assert model["latency"]["target_ms"] == 50 and model["latency"]["total_ms"] == 20
     assert {v["slug"] for v in model["views"]} == {"view-data", "view-model", "view-serving",
                                                    "view-monitoring"}
+
+
+def test_a_fresh_scaffold_fails_check_on_every_line_that_says_todo(tmp_path, runner):
+    from mlsd.pages import environment
+    from mlsd.scaffold import new_design
+
+    path = new_design("Card fraud", tmp_path / "designs", environment())
+    todo = {n for n, line in enumerate(path.read_text().splitlines(), 1) if "TODO" in line}
+    reported = {p.location.line for p in check_case(load_design(path))}
+    assert todo and todo <= reported

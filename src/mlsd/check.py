@@ -59,6 +59,8 @@ def check_case(case: CaseStudy, strict: bool = False, drawings: list | None = No
     problems += diagram_problems(case, drawings)
     if drawings is not None:
         problems += model_problems(case, drawings)
+    problems += source_todos(case, {p.location.line for p in problems
+                                    if p.location.path == case.location.path})
     if strict and (words := word_count(case)) < FULL_DEPTH_WORDS:
         problems.append(Problem(case.location, "depth",
                                 f"{words} words; a full case study has {FULL_DEPTH_WORDS}+"))
@@ -136,6 +138,18 @@ def diagram_problems(case: CaseStudy, drawings: list | None = None) -> list[Prob
                              f"diagram '{spec.title}' still says TODO in {label!r}: draw your "
                              f"own design") for label in drawing.labels() if "TODO" in label]
     return problems
+
+
+def source_todos(case: CaseStudy, reported: set[int]) -> list[Problem]:
+    """Return a problem for each line of the design's file that says TODO and is not reported
+    yet: comments, component labels and diagram code included."""
+    try:
+        lines = open(case.location.path, encoding="utf-8-sig").read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [Problem(Location(case.location.path, number), "design",
+                    "this line still says TODO: replace it with your answer")
+            for number, line in enumerate(lines, 1) if "TODO" in line and number not in reported]
 
 
 def _drawn(case: CaseStudy) -> list:
