@@ -60,6 +60,8 @@ def test_casebook_contents_outline_and_index_point_at_the_right_pages(built):
     links = [a.get_object() for a in reader.pages[1]["/Annots"]]
     pages = {reader.get_page_number(a["/Dest"][0].get_object()) + 1 for a in links}
     assert start in pages and "/A" not in links[0]  # internal jumps, not web links
+    dests = [a.get_object().get("/Dest") for p in reader.pages for a in p.get("/Annots", [])]
+    assert dests and all(isinstance(d, list) for d in dests if d is not None)  # no dead names
     evaluation = re.search(r"PR-AUC\s+Spam filter: stage 5, p\. (\d+)", texts[-1])
     assert "5. Evaluation" in texts[int(evaluation.group(1)) - 1]
 

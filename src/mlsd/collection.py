@@ -54,6 +54,8 @@ def casebook(env, cards: list[dict], handouts: list[bytes], paper: str) -> bytes
         for chapter, start in zip(chapters, starts):
             outline.root.extend(_outline(chapter, lambda n, start=start: n + start))
         outline.root.extend(bookmarks[-1:])  # the index
+    for chapter, start in zip(chapters, starts):
+        _keep_links(chapter, book, start)
     _link_pages(book)
     _number_pages(book)
     book.docinfo["/Title"] = "ML system design casebook"
@@ -112,6 +114,26 @@ def index(cards: list[dict], starts: list[int]) -> list[tuple[str, list]]:
                     (card["title"], places))
     return [(heading, sorted(terms.items(), key=lambda t: t[0].lower()))
             for heading, terms in sections.items()]
+
+
+def _keep_links(chapter, book, start: int) -> None:
+    """Point a handout's links to its own anchors (named destinations, which the book does not
+    carry) at the same places in the book."""
+    from pikepdf import Array, NameTree, String
+
+    names = chapter.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return
+    places = {}
+    for name, target in NameTree(names.Dests).items():
+        page = chapter.pages.index(chapter.pages.from_objgen(*target[0].objgen))
+        places[name] = (page, list(target)[1:])
+    for number in range(len(chapter.pages)):
+        for link in book.pages[start + number].get("/Annots", []):
+            name = link.get("/Dest")
+            if isinstance(name, String) and str(name) in places:
+                page, view = places[str(name)]
+                link.Dest = Array([book.pages[start + page].obj, *view])
 
 
 def _link_pages(book) -> None:
