@@ -199,7 +199,7 @@ class DesignBuild:
         """Return a check problem as the manifest keeps it: its path relative to designs."""
         return {"path": self.job.input_name(Path(problem.location.path)),
                 "line": problem.location.line, "stage": problem.stage,
-                "message": problem.message}
+                "message": "warning: " * problem.warning + problem.message}  # as check says it
 
     def cached(self, rel: str, made_from: str) -> bytes | None:
         """Return rel's bytes on disk when the last build made them from the same inputs."""
