@@ -177,19 +177,17 @@ def model_problems(case: CaseStudy, drawings: list) -> list[Problem]:
                                     f"component '{c.label}' is declared but no diagram draws "
                                     f"it", warning=True))
     known = figures(case)
-    for stage, section in [(None, case), *case.sections()]:
-        if section is None:
-            continue
-        fields = keyword_lines(section.location)
-        for name, text in texts(section):
-            for figure in named(text):
-                if figure not in known and not (stage is None and name not in
-                                                ("title", "summary", "prompt")):
+    owners = [("design", case, {"title", "summary", "prompt"})] + [
+        (stage.id, section, None) for stage, section in case.sections() if section is not None]
+    for stage_id, owner, only in owners:
+        fields = keyword_lines(owner.location)
+        for name, text in texts(owner):
+            for figure in named(text) if only is None or name in only else []:
+                if figure not in known:
                     problems.append(Problem(
-                        Location(section.location.path, fields.get(name, section.location.line)),
-                        stage.id if stage else "design",
-                        f"'{name}' names the figure {{{figure}}}, which this design does not "
-                        f"have: use one of {_some(known)}"))
+                        Location(owner.location.path, fields.get(name, owner.location.line)),
+                        stage_id, f"'{name}' names the figure {{{figure}}}, which this design "
+                                  f"does not have: use one of {_some(known)}"))
     return problems
 
 
