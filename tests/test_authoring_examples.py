@@ -94,6 +94,15 @@ def test_the_example_builds_with_its_figures_in_the_prose(tmp_path) -> None:
         assert (out / SLUG / f"{view}.svg").is_file(), f"no per-stage view {view}.svg"
 
 
+def test_the_quoted_estimates_are_the_example_s(tmp_path) -> None:
+    known = figures(load_design(write_example(tmp_path) / MODULE))
+    quoted = re.findall(r"^  (.+?) {2,}(\S.*?) += .*\{([\w.]+)\}$",
+                        GUIDE.read_text(encoding="utf-8"), re.M)
+    assert len(quoted) >= 3, "the guide should quote some of `mlsd estimate`'s rows"
+    for name, value, figure in quoted:
+        assert known.get(figure) == value, f"{name}: the guide says {value}, mlsd {known.get(figure)}"
+
+
 @pytest.mark.parametrize("block", standalone(), ids=lambda b: f"line-{b['line']}")
 def test_every_other_python_block_runs_on_its_own(block) -> None:
     code = compile(block["code"], f"{GUIDE.name}:{block['line']}", "exec")
