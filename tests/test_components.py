@@ -71,7 +71,7 @@ def test_the_latency_path_takes_the_slowest_branch_and_meets_its_target(tmp_path
 def test_a_component_on_the_path_must_be_drawn_and_a_declared_one_should_be(tmp_path):
     body = SPAM.replace("        sender = lookup()\n", "").replace("    sender >> server\n", "")
     assert "serving: component 'Sender lookup' is on the latency path or in a pipeline, but no " \
-           "diagram draws it: call sender_lookup() in one" in _messages(_load(tmp_path, body))
+           "diagram draws it: call the component in a diagram function to draw it" in _messages(_load(tmp_path, body))
     unused = SPAM.replace('case = CaseStudy(', '''spare = Component("Spare cache", FeatureStore, stage="serving")
 case = CaseStudy(components=[spare],''')
     problems = check_case(_load(tmp_path, unused))

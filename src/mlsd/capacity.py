@@ -44,7 +44,7 @@ def _fleet(host: str, members: list[Component], scale: Scale) -> Estimate:
                                                       else "") for c in members)
     formula = (f"⌈{human(scale.peak_qps)} QPS × ({time}) ÷ ({human(in_flight)} in flight × "
                f"{scale.target_utilisation:.0%} utilisation)⌉")
-    unit = "GPU replicas" if hardware == "GPU" else "replicas"
+    unit = ("GPU replica" if hardware == "GPU" else "replica") + "s" * (count != 1)
     return Estimate(f"{host}: replicas at peak", count, unit, formula,
                     key=f"{_name(host)}.replicas")
 
@@ -58,7 +58,8 @@ def jobs(c: Component) -> list[Estimate]:
     return [Estimate(f"{c.label}: {c.hardware}-hours a day", hours, f"{c.hardware}-hours",
                      f"{human(c.items_per_day)} items/day ÷ {human(c.per_second)} items/s "
                      f"÷ 3,600 s", key=f"{c.name}.hours"),
-            Estimate(f"{c.label}: {c.hardware}s kept busy on average", streaming, c.hardware + "s",
+            Estimate(f"{c.label}: {c.hardware}s kept busy on average", streaming,
+                     c.hardware + "s" * (streaming != 1),
                      f"⌈{human(c.items_per_day)} items/day ÷ 86,400 s ÷ "
                      f"{human(c.per_second)} items/s⌉", key=f"{c.name}.machines")]
 

@@ -169,8 +169,8 @@ def model_problems(case: CaseStudy, drawings: list) -> list[Problem]:
         if c.id not in drawn:
             problems.append(Problem(c.location, "serving",
                                     f"component '{c.label}' is on the latency path or in a "
-                                    f"pipeline, but no diagram draws it: call {c.name}() in "
-                                    f"one"))
+                                    f"pipeline, but no diagram draws it: call the component "
+                                    f"in a diagram function to draw it"))
     for c in case.components:
         if c.id not in drawn and c not in (serving.components if serving else []):
             problems.append(Problem(c.location, "components",

@@ -68,7 +68,7 @@ def scale_tables(title: str, scale: Scale | None, case: CaseStudy | None = None)
 
     rows = capacity(case) if case is not None else scale.estimates()
     assumptions = scale.assumptions()
-    if any(r.unit.endswith("replicas") for r in rows) and not scale.latency_ms:
+    if any("replica" in r.unit for r in rows) and not scale.latency_ms:
         assumptions.append(("Target replica utilisation", f"{scale.target_utilisation:.0%}"))
     return (table(title, ("Assumption", "Value"), assumptions)
             + table("Back-of-the-envelope estimates", ("Figure", "Value", "Formula"),
