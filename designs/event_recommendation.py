@@ -4,23 +4,109 @@ from diagrams.aws.storage import S3
 from diagrams.elastic.elasticsearch import Elasticsearch
 from diagrams.onprem.analytics import Flink, Spark
 from diagrams.onprem.client import User
+from diagrams.onprem.compute import Server
 from diagrams.onprem.database import PostgreSQL
 from diagrams.onprem.inmemory import Redis
 from diagrams.onprem.monitoring import Grafana, Prometheus
 from diagrams.onprem.network import Nginx
 from diagrams.onprem.queue import Kafka
-from diagrams.programming.language import Python
 
-from mlsd import (Candidate, CaseStudy, DataPreparation, Evaluation, Feature, Framing, Metric,
-                  ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving, stage)
+from mlsd import (Candidate, CaseStudy, Component, DataPreparation, Evaluation, Feature, Framing,
+                  Metric, ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving,
+                  parallel, stage)
 from mlsd.nodes import (EmbeddingService, FeatureStore, LabelingQueue, ModelRegistry,
                         ModelServer, NeuralNetwork, VectorIndex)
+
+DAILY_USERS = 8e6
+REQUESTS_PER_USER = 4
+IMPRESSIONS_PER_REQUEST = 20
+UPCOMING_EVENTS = 3e6
+NEW_EVENTS_PER_DAY = 150e3
+
+# Request path. The ranker hosts keep the model and the whole index, so retrieval, filtering,
+# hydration, scoring and re-ranking all hold a slot there: the fleet is sized from their sum.
+gateway = Component("API gateway", Nginx, stage="serving", latency_ms=10,
+                    note="The app's shared gateway: authentication and location; sized with "
+                         "the rest of the app, not here.")
+user_features = Component(
+    "User features", FeatureStore, stage="data", latency_ms=10, in_flight=32,
+    host="Feature store", items=DAILY_USERS, bytes_per_item=2000,
+    note="Redis-backed: profile, affinities, spend profile and the cached user-tower vector "
+         "of each daily user, about 2 kB.")
+geo_search = Component(
+    "Geo-time search", Elasticsearch, stage="serving", latency_ms=30, in_flight=16,
+    host="Search cluster",
+    note="Events in the user's radius over the next 60 days, by recent bookings: 300. Our "
+         "load on the Elasticsearch cluster shared with search.")
+followed = Component("Followed organisers", Elasticsearch, stage="serving", latency_ms=15,
+                     in_flight=16, host="Search cluster",
+                     note="Upcoming events of organisers the user follows: up to 100.")
+new_local = Component("New local events", Elasticsearch, stage="serving", latency_ms=15,
+                      in_flight=16, host="Search cluster",
+                      note="Recently published events in the metro, for exploration: 50.")
+friends = Component("Friends' events", Redis, stage="serving", latency_ms=10, in_flight=32,
+                    host="Feature store",
+                    note="Registrations of opted-in friends, kept by Flink: up to 50.")
+metro_index = Component(
+    "Metro event index", VectorIndex, stage="serving", latency_ms=20, in_flight=4,
+    host="Ranker hosts",
+    note="int8 event-tower vectors of every upcoming event, in memory on each ranker host; "
+         "the user's metro partition is searched exactly: 300.")
+eligibility = Component(
+    "Eligibility filter", Server, stage="serving", latency_ms=10, in_flight=4,
+    host="Ranker hosts",
+    note="Drops past, private, sold-out, cancelled, booked and unreachable events using the "
+         "inventory cache.")
+hydration = Component(
+    "Feature hydration", Server, stage="serving", latency_ms=25, in_flight=4,
+    host="Ranker hosts",
+    note="Reads event features for about 500 candidates in one multi-get and computes the "
+         "user-event features (distance, price fit, affinities).")
+ranker = Component("LightGBM ranker", ModelServer, stage="serving", latency_ms=25, in_flight=4,
+                   host="Ranker hosts",
+                   note="About 600 trees of depth 8, compiled to native code, on CPU.")
+reranker = Component(
+    "Re-ranker", Server, stage="serving", latency_ms=10, in_flight=4, host="Ranker hosts",
+    note="Near-duplicates, organiser caps, date spread, two exploration slots and reasons.")
+inventory = Component(
+    "Inventory cache", Redis, stage="serving", items=UPCOMING_EVENTS, bytes_per_item=100,
+    note="Remaining seats and status per upcoming event, updated from ticket sales within "
+         "seconds.")
+event_features = Component(
+    "Event features", FeatureStore, stage="data", items=UPCOMING_EVENTS, bytes_per_item=1000,
+    note="Per upcoming event: momentum, sell-through, price tiers, venue and organiser "
+         "signals.")
+
+# Publication, streaming and batch work.
+integrity = Component(
+    "Integrity classifier", ModelServer, stage="serving", items_per_day=NEW_EVENTS_PER_DAY,
+    per_second=50, note="Scores each new event; risky ones wait for human review.")
+encoder = Component(
+    "Event encoder", EmbeddingService, stage="serving", items_per_day=NEW_EVENTS_PER_DAY,
+    per_second=20,
+    note="Distilled six-layer multilingual text encoder, then the event tower, on CPU.")
+streaming = Component(
+    "Streaming features", Flink, stage="data",
+    items_per_day=DAILY_USERS * REQUESTS_PER_USER * IMPRESSIONS_PER_REQUEST, per_second=50e3,
+    note="Hourly registrations, remaining capacity and friends registered; items are "
+         "impressions and orders, per CPU.")
+lake = Component(
+    "Data lake", S3, stage="data", items=DAILY_USERS * REQUESTS_PER_USER * 730,
+    bytes_per_item=2000, note="Two years of interaction logs, since seasonality is yearly.")
+training = Component(
+    "Daily training", Spark, stage="model", per_second=15e3,
+    items_per_day=DAILY_USERS * REQUESTS_PER_USER * IMPRESSIONS_PER_REQUEST * 84 * 0.05,
+    note="LightGBM on 12 weeks of impressions, negatives down-sampled to 5%; items are "
+         "examples through all 600 trees, per CPU.")
 
 case = CaseStudy(
     slug="event-recommendation",
     title="Event recommendation on a ticketing platform",
     summary="Suggest upcoming, nearby events a user is likely to *book*, even though almost "
             "every event is new and disappears within weeks.",
+    components=[gateway, user_features, geo_search, metro_index, followed, friends, new_local,
+                eligibility, inventory, hydration, event_features, ranker, reranker, integrity,
+                encoder, streaming, lake, training],
     prompt="You work for an online ticketing platform where organisers publish events "
            "(concerts, workshops, meet-ups, festivals, classes) and people register or buy "
            "tickets. Design a system that shows each user a personalised list of events on "
@@ -63,31 +149,38 @@ case = CaseStudy(
                            "each day; indexes and serving partition by metro area.",
             "latency": "p99 under 150 ms server-side, since the home screen loads other "
                        "modules in parallel and must not wait on this one.",
-            "throughput": "About 370 requests per second on average and 1.5 k at the "
+            "throughput": "About {average_qps} on average and {peak_qps} at the "
                           "Friday-evening peak; big on-sales add short bursts, absorbed by "
                           "autoscaling and a cached per-metro list.",
             "privacy": "Location and event history reveal religion, health and politics: "
                        "location is coarsened, social signals need opt-in on both sides, "
                        "and sensitive categories never appear as visible reasons.",
             "cost": "No GPU fleet: a CPU tree-ensemble ranker, an index of a few hundred "
-                    "MB, and a few dozen CPU machines in all.",
+                    "MB, and under a hundred CPU hosts in all.",
         },
-        scale=Scale(daily_active_users=8e6, requests_per_user=4, peak_to_average=4,
-                    items=3e6, embedding_dim=64, compressed_bytes_per_item=64,
-                    log_bytes_per_request=2000, new_items_per_day=150e3,
-                    bytes_per_new_item=20e3, latency_ms=25, concurrency_per_replica=4),
-        notes="Small figures shape this design. **1.5 k QPS at peak** needs only **16 "
-              "ranker replicas**. The index is **768 MB** raw and **192 MB** as int8 codes, "
-              "so every host keeps all metros in memory, and even a large metro's 100 k "
-              "events can be searched exactly. The hard part is **time**, not scale: the "
-              "**1.1 TB** of new event content a year is mostly items that expire before "
-              "they gather history. **23 TB** of logs a year is cheap to keep for two "
-              "years, which matters because seasonality is yearly.",
+        scale=Scale(daily_active_users=DAILY_USERS, requests_per_user=REQUESTS_PER_USER,
+                    peak_to_average=4, items=UPCOMING_EVENTS, embedding_dim=64,
+                    compressed_bytes_per_item=64, log_bytes_per_request=2000,
+                    new_items_per_day=NEW_EVENTS_PER_DAY, bytes_per_new_item=20e3),
+        notes="""
+            Small figures shape this design. **{peak_qps} at peak** needs only
+            **{ranker_hosts.replicas}** on the ranker fleet, although each request spends its
+            retrieval, filtering, hydration, scoring and re-ranking time there, and our
+            queries take **{search_cluster.replicas}** of the shared search cluster. The index is
+            **{embedding_index_raw}** raw and **{embedding_index_compressed}** as int8 codes,
+            so every host keeps all metros in memory, and even a large metro's 100 k events
+            can be searched exactly. The hard part is **time**, not scale: the
+            **{new_content_per_year}** of new event content a year is mostly items that
+            expire before they gather history. **{request_logs_per_year}** of logs a year is
+            cheap to keep for two years (**{data_lake.size}**), which matters because
+            seasonality is yearly. Daily retraining takes **{daily_training.hours}**.
+            """,
     ),
     framing=Framing(
         ml_objective="Estimate the probability that the user **books the event within 7 "
                      "days of seeing it**, given the user, the event and the context, and "
-                     "rank by it after eligibility filters and a diversity pass. This "
+                     "rank by it, weighted by how often bookings at that price turn up, "
+                     "after eligibility filters and a diversity pass. This "
                      "proxy diverges from the business goal in three ways: it credits "
                      "bookings that would have happened anyway, it treats a free "
                      "registration like a paid ticket although free sign-ups often skip "
@@ -140,7 +233,9 @@ case = CaseStudy(
                 "human review queue.",
         },
         labels="Labels are **natural**: an impression is positive if the user orders that "
-               "event within 7 days, credited to the latest impression before the order. "
+               "event within 7 days, credited to the latest impression before the order; "
+               "the user's earlier impressions of that event are dropped, not made "
+               "negative, so each user and event yield one example. "
                "About 60% of bookings come within an hour, the rest over the week, so "
                "labels mature after 7 days and training lags a week. Orders refunded within "
                "48 hours or for events the organiser cancelled are dropped, not made "
@@ -200,7 +295,8 @@ case = CaseStudy(
         bias="**Incumbency bias**: big organisers have history, followers and momentum, "
              "so new ones never get the exposure to prove themselves; exploration slots "
              "and a new-organiser quota counter it. **Free-event bias**: free events "
-             "convert far more, so positives are weighted by check-in rate per price band. "
+             "convert far more, so the ranking weights each probability by the check-in rate of "
+             "its price band (the label stays a plain booking). "
              "**Geographic bias**: dense cities dominate the data, so metro size is a "
              "feature and metrics are cut by density. **Position bias**: a training-only "
              "position feature, fixed at serving.",
@@ -228,7 +324,7 @@ case = CaseStudy(
                 pros=["Learns interactions of distance, time, price and affinity unaided.",
                       "Handles missing values natively, which suits users without location "
                       "or friends.",
-                      "Scores 500 candidates in milliseconds on CPU."],
+                      "Scores 500 candidates in tens of milliseconds on CPU."],
                 cons=["Cannot learn embeddings; they must arrive as features.",
                       "Retrained in full rather than updated incrementally."]),
             Candidate(
@@ -259,10 +355,12 @@ case = CaseStudy(
                "drops near-duplicates (sessions of one festival), caps organisers at two "
                "slots, spreads dates and gives two of 20 slots to exploration. The DCN "
                "comes once bookings grow; GNN embeddings are tried first as features.",
-        loss="The ranker minimises **weighted binary cross-entropy** on booked versus not: "
-             "a free registration counts about 0.6 of a paid one (low check-in rates), and "
-             "down-sampled negatives carry their inverse sampling rate so probabilities "
-             "stay calibrated for the email threshold. The two-tower model uses **sampled "
+        loss="The ranker minimises **binary cross-entropy** on booked versus not, with "
+             "down-sampled negatives weighted by their inverse sampling rate, so its output "
+             "is a calibrated P(book) for the email threshold. A free registration is worth "
+             "about 0.6 of a paid one (fewer check-ins), but that weight is applied to the "
+             "score when ranking, not to the labels: weighted positives would no longer "
+             "estimate P(book) and would push free events below the email threshold. The two-tower model uses **sampled "
              "softmax** over in-batch negatives with a log-frequency correction, each "
              "batch drawn from one metro so negatives are plausible local alternatives.",
         training_data="**Ranker**: 12 weeks of viewable impressions. About 0.08% lead to a "
@@ -324,19 +422,25 @@ case = CaseStudy(
     serving=Serving(
         pipelines=[
             Pipeline("Home screen request", "online", [
+                gateway,
                 "Resolve location (device, else home city) and metro partition.",
-                "Fetch user features and the cached user-tower vector.",
-                "Query the five candidate sources in parallel with time-outs.",
-                "Drop ineligible events using the live inventory cache.",
-                "Hydrate features for about 500 candidates and score with LightGBM.",
-                "Re-rank, attach reasons, return 20 and log the served features.",
+                user_features,
+                "Query the five candidate sources in parallel with time-outs: geo-time "
+                "search, the metro event index, followed organisers, friends' events and "
+                "new local events.",
+                eligibility,
+                hydration,
+                ranker,
+                reranker,
+                "Return 20 with reasons and log the served features.",
             ]),
             Pipeline("Event publication", "streaming", [
                 "Change data capture emits a new or edited event to Kafka.",
-                "The integrity classifier scores it; risky events wait for human review.",
-                "The encoder computes the text embedding and event-tower vector.",
+                integrity,
+                "Risky events wait for human review.",
+                encoder,
                 "The event enters the metro index and geo-time index within two minutes.",
-                "Ticket sales update the sold-out cache within seconds.",
+                "Ticket sales update the inventory cache within seconds.",
             ]),
             Pipeline("Training", "batch", [
                 "Join impressions, orders, refunds and check-ins for the last matured "
@@ -353,22 +457,26 @@ case = CaseStudy(
                 "Re-check availability at each time zone's send time.",
             ]),
         ],
-        latency_budget={
-            "Gateway, auth and location": 10,
-            "User features and embedding": 10,
-            "Candidate sources in parallel": 30,
-            "Eligibility and inventory filter": 10,
-            "Feature hydration for 500 events": 25,
-            "LightGBM scoring": 25,
-            "Re-ranking and reasons": 10,
-            "Response and async logging": 5,
-            "Tail headroom": 25,
-        },
-        placement="Cloud CPU instances in two regions for data residency and latency. Each "
-                  "ranker host holds the model (tens of MB) and the whole int8 index (about "
-                  "190 MB), so retrieval and scoring need no extra hop; at 25 ms and 4 in "
-                  "flight, 16 replicas cover the peak. The geo-time query uses the "
-                  "Elasticsearch cluster shared with search. Nothing runs on the device.",
+        latency_path=[
+            gateway,
+            user_features,
+            parallel(geo_search, metro_index, followed, friends, new_local),
+            eligibility,
+            hydration,
+            ranker,
+            reranker,
+            ("Response and async logging", 5),
+        ],
+        latency_target_ms=150,
+        placement="""
+            Cloud CPU instances in two regions for data residency and latency. Each ranker
+            host holds the model (tens of MB) and the whole int8 index
+            ({embedding_index_compressed}), so retrieval and scoring need no extra hop; since
+            a request holds one of a host's four slots from the index search to the
+            re-ranking, {ranker_hosts.replicas} cover the peak. The geo-time, organiser and
+            new-event queries use the Elasticsearch cluster shared with search. Nothing runs
+            on the device.
+            """,
         compression="**int8 scalar quantisation** makes vectors 4 times smaller with "
                     "negligible recall loss; product quantisation is unnecessary for 3 "
                     "million items. The publication-time text encoder is a **distilled** "
@@ -381,7 +489,9 @@ case = CaseStudy(
                 "flips the registry pointer to one of two versions kept loaded.",
         notes="On-sales for a major artist can multiply a metro's traffic tenfold for an "
               "hour. A non-personalised per-metro list, refreshed every five minutes, is "
-              "served when the ranker's queue grows, so the home screen stays fast.",
+              "served when the ranker's queue grows, so the home screen stays fast. The median "
+              "path is {latency_total}; the rest of the {latency_target} target is left to "
+              "the tail, slowest candidate source first.",
     ),
     monitoring=Monitoring(
         operational=[
@@ -401,7 +511,8 @@ case = CaseStudy(
         ],
         alerts=[
             "Page when p99 exceeds 150 ms or fallback exceeds 3% for 10 minutes.",
-            "Page when publication lag exceeds 15 minutes or inventory lag one minute.",
+            "Page when publication lag exceeds five minutes, the promise to organisers, or "
+            "inventory lag one minute.",
             "Ticket when a major metro's calibration leaves 0.85 to 1.15 for two days.",
             "Ticket when the refund rate of recommended bookings rises 20% above its "
             "four-week mean, an early sign of scam events.",
@@ -443,36 +554,52 @@ def architecture():
     attendee = User("Attendee")
     organiser = User("Organiser")
     with stage("serving", "Online serving"):
-        gateway = Nginx("API gateway")
-        geo = Elasticsearch("Geo-time search")
-        ann = VectorIndex("Metro event index")
-        ranker = ModelServer("LightGBM ranker")
-        encoder = EmbeddingService("Event encoder")
+        edge = gateway()
+        with stage("serving", "Candidate sources"):
+            geo = geo_search()
+            index = metro_index()
+            follows = followed()
+            social = friends()
+            fresh = new_local()
+        filt = eligibility()
+        seats = inventory()
+        hydrate = hydration()
+        score = ranker()
+        rerank = reranker()
+        check = integrity()
+        encode = encoder()
     with stage("data", "Data"):
         catalogue = PostgreSQL("Events and orders")
-        stream = Kafka("Event stream")
-        flink = Flink("Streaming features")
-        features = FeatureStore("Feature store")
-        lake = S3("Data lake")
+        events = Kafka("Event stream")
+        flink = streaming()
+        users = user_features()
+        event_feats = event_features()
+        logs = lake()
     with stage("model", "Training"):
-        train = Spark("Daily training")
+        train = training()
         registry = ModelRegistry("Model registry")
     with stage("monitoring", "Monitoring"):
         metrics = Prometheus("Metrics")
         dashboards = Grafana("Dashboards")
 
-    attendee >> gateway
-    gateway >> geo >> ranker
-    gateway >> ann >> ranker
-    organiser >> Edge(label="publish") >> catalogue >> stream
-    attendee >> Edge(label="clicks, orders") >> stream
-    stream >> flink >> features
-    stream >> lake >> train >> registry
-    stream >> encoder
-    encoder >> Edge(label="vectors") >> ann
-    features >> ranker
-    registry >> Edge(label="models", constraint="false") >> ranker
-    ranker >> metrics >> dashboards
+    attendee >> edge >> users
+    users >> Edge(label="user vector") >> index
+    users >> [geo, follows, social, fresh]
+    [geo, index, follows, social, fresh] >> filt
+    seats >> Edge(style="dashed") >> filt
+    filt >> hydrate >> score >> rerank
+    event_feats >> Edge(style="dashed") >> hydrate
+    rerank >> Edge(label="20 events") >> attendee
+    organiser >> Edge(label="publish") >> catalogue >> events
+    attendee >> Edge(label="clicks, orders", constraint="false") >> events
+    events >> check >> encode
+    encode >> Edge(label="vectors") >> index
+    encode >> Edge(label="documents") >> [geo, fresh]
+    events >> Edge(label="tickets sold") >> seats
+    events >> flink >> [users, event_feats, social]
+    events >> logs >> train >> registry
+    registry >> Edge(label="models", constraint="false") >> [score, encode]
+    rerank >> metrics >> dashboards
 
 
 @case.diagram("Event publication pipeline", stage="serving", direction="LR")
@@ -482,20 +609,20 @@ def publication():
         db = PostgreSQL("Events database")
         cdc = Kafka("Change stream")
     with stage("serving", "Make it recommendable"):
-        integrity = ModelServer("Integrity classifier")
-        encoder = EmbeddingService("Text encoder and event tower")
-        index = VectorIndex("Metro event index")
-        search = Elasticsearch("Geo-time index")
-        inventory = Redis("Inventory cache")
+        check = integrity()
+        encode = encoder()
+        index = metro_index()
+        search = geo_search()
+        seats = inventory()
     with stage("data", "Integrity review"):
         review = LabelingQueue("Human review")
-    organiser >> db >> cdc >> integrity
-    integrity >> Edge(label="clean") >> encoder
-    integrity >> Edge(label="risky") >> review
-    review >> Edge(label="cleared", constraint="false") >> encoder
-    encoder >> index
-    encoder >> search
-    cdc >> Edge(label="tickets sold") >> inventory
+    organiser >> db >> cdc >> check
+    check >> Edge(label="clean") >> encode
+    check >> Edge(label="risky") >> review
+    review >> Edge(label="cleared", constraint="false") >> encode
+    encode >> index
+    encode >> search
+    cdc >> Edge(label="tickets sold") >> seats
 
 
 @case.diagram("Two-tower retrieval", stage="model", direction="TB")
@@ -510,14 +637,16 @@ def two_tower():
         event_tower = NeuralNetwork("Event tower (no event id)")
         loss = NeuralNetwork("In-metro sampled softmax")
     with stage("serving", "Retrieval at request time"):
-        user_vectors = Redis("User vectors")
-        index = VectorIndex("Metro event index")
-        lookup = Python("Nearest 300 events")
+        user_vectors = user_features()
+        index = metro_index()
+        lookup = eligibility()
     history >> user_tower
     profile >> user_tower
     text >> event_tower
     meta >> event_tower
     user_tower >> Edge(label="training") >> loss
     event_tower >> Edge(label="training") >> loss
-    user_tower >> Edge(label="hourly") >> user_vectors >> lookup
-    event_tower >> Edge(label="on publish") >> index >> lookup
+    user_tower >> Edge(label="hourly") >> user_vectors
+    user_vectors >> Edge(label="user vector") >> index
+    event_tower >> Edge(label="on publish") >> index
+    index >> Edge(label="nearest 300") >> lookup

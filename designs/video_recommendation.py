@@ -3,23 +3,126 @@ from diagrams import Edge
 from diagrams.aws.storage import S3
 from diagrams.onprem.analytics import Flink, Spark
 from diagrams.onprem.client import Client, User
-from diagrams.onprem.database import Cassandra, PostgreSQL
+from diagrams.onprem.compute import Server
+from diagrams.onprem.database import Cassandra
 from diagrams.onprem.inmemory import Redis
 from diagrams.onprem.monitoring import Grafana, Prometheus
 from diagrams.onprem.network import Nginx
 from diagrams.onprem.queue import Kafka
-from diagrams.programming.language import Python
 
-from mlsd import (Candidate, CaseStudy, DataPreparation, Evaluation, Feature, Framing, Metric,
-                  ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving, stage)
+from mlsd import (Candidate, CaseStudy, Component, DataPreparation, Evaluation, Feature, Framing,
+                  Metric, ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving,
+                  parallel, stage)
 from mlsd.nodes import (EmbeddingService, FeatureStore, ModelRegistry, ModelServer,
                         NeuralNetwork, VectorIndex)
+
+DAILY_USERS = 400e6
+REQUESTS_PER_USER = 6
+IMPRESSIONS_PER_REQUEST = 25
+VIDEOS = 800e6
+
+# Request path. Hosts group the steps that run on the same machines, so each fleet is sized
+# from all the time a request spends on it.
+gateway = Component("API gateway", Nginx, stage="serving", latency_ms=10, in_flight=128,
+                    note="Authentication, device, locale and page number.")
+user_features = Component(
+    "User features", FeatureStore, stage="data", latency_ms=15, in_flight=64,
+    host="Feature store", items=DAILY_USERS, bytes_per_item=2000,
+    note="Per daily user: last 100 watches with watch fractions, 20 queries as one 128-d "
+         "vector, creator affinities and session counters, about 2 kB.")
+user_tower = Component("User tower", EmbeddingService, stage="serving", latency_ms=10,
+                       in_flight=32, host="Retrieval hosts",
+                       note="One CPU pass over history, searches and context: a 128-d vector.")
+ann_index = Component(
+    "ANN index (IVF-PQ)", VectorIndex, stage="serving", latency_ms=25, in_flight=32,
+    host="Retrieval hosts",
+    note="All videos as 32-byte PQ codes in RAM on every retrieval host; the top 2,000 hits "
+         "are re-scored with full vectors from local SSD and 1,000 returned.")
+fresh_index = Component(
+    "Fresh index (HNSW)", VectorIndex, stage="serving", latency_ms=5, in_flight=32,
+    host="Retrieval hosts", items=3e6, bytes_per_item=128 * 4,
+    note="Float vectors of the uploads since the last daily rebuild, at most a day's worth.")
+cowatch = Component(
+    "Co-watch neighbours", Cassandra, stage="serving", latency_ms=15, in_flight=64,
+    items=VIDEOS, bytes_per_item=50 * 8,
+    note="The 50 videos most often watched after each video (8-byte ids), in Cassandra, "
+         "rebuilt daily from the lake; read for the user's last ten watches, 300 candidates.")
+subscriptions = Component(
+    "Subscription uploads", Redis, stage="serving", latency_ms=10, in_flight=128,
+    host="Source cache", note="Recent uploads per creator in Redis, 200 candidates.")
+trending = Component("Regional trending", Redis, stage="serving", latency_ms=5, in_flight=128,
+                     host="Source cache",
+                     note="Rising videos per country and language in Redis, 100 candidates.")
+exploration = Component(
+    "Fresh exploration", Redis, stage="serving", latency_ms=5, in_flight=128,
+    host="Source cache",
+    note="New uploads and new creators under their exposure budget, 100 candidates.")
+merge_filter = Component(
+    "Merge and filter", Server, stage="serving", latency_ms=10, in_flight=32,
+    host="Homepage mixer",
+    note="De-duplicates about 1,700 candidates to about 1,500; Bloom filters drop watched, "
+         "muted and removed videos.")
+pre_ranker = Component("Pre-ranker", ModelServer, stage="serving", latency_ms=15, in_flight=32,
+                       host="Homepage mixer",
+                       note="Small model distilled from the ranker's value score, on CPU: "
+                            "about 1,500 candidates to 500.")
+video_features = Component(
+    "Video features", FeatureStore, stage="data", latency_ms=25, in_flight=64,
+    host="Feature store", items=VIDEOS, bytes_per_item=500,
+    note="Metadata, engagement rates and counters per video, read in one multi-get for the "
+         "500 candidates.")
+embeddings = Component(
+    "Embedding service", EmbeddingService, stage="serving", latency_ms=20, in_flight=64,
+    items=VIDEOS, bytes_per_item=64,
+    note="Sharded in-memory id-embedding tables: at most one 64-d int8 row per video; creator "
+         "and hash-bucket rows are small beside them.")
+ranker = Component("Multi-task ranker", ModelServer, stage="serving", latency_ms=40,
+                   in_flight=16, hardware="GPU",
+                   note="MMoE with DCN-v2 on inference GPUs: 500 candidates in one FP16 batch.")
+reranker = Component("Re-ranker", Server, stage="serving", latency_ms=15, in_flight=32,
+                     host="Homepage mixer",
+                     note="Value model, diversity and creator caps, policy demotions; returns "
+                          "30 videos and caches the next page.")
+
+# Streaming and batch work.
+label_join = Component(
+    "Label join", Flink, stage="data",
+    items_per_day=DAILY_USERS * REQUESTS_PER_USER * IMPRESSIONS_PER_REQUEST, per_second=50e3,
+    note="Joins each logged impression with its outcomes over the 6-hour window and updates "
+         "the streaming counters; items are impressions, per CPU.")
+lake = Component(
+    "Data lake", S3, stage="data", items=DAILY_USERS * REQUESTS_PER_USER * 90,
+    bytes_per_item=IMPRESSIONS_PER_REQUEST * 160,
+    note="90 days of full-fidelity impression logs (25 impressions of about 160 bytes per "
+         "request); older days survive as samples and aggregates.")
+ranker_training = Component(
+    "Ranker training", Spark, stage="model", hardware="GPU", per_second=50e3,
+    items_per_day=DAILY_USERS * REQUESTS_PER_USER * IMPRESSIONS_PER_REQUEST
+    * (0.04 + 0.96 * 0.25),
+    note="Daily warm start on the newest labelled day: every click and a quarter of the other "
+         "impressions; items are examples, per GPU.")
+video_tower = Component(
+    "Video tower", EmbeddingService, stage="serving", items_per_day=3e6, per_second=200,
+    note="Encodes each upload from its content embeddings and metadata within minutes.")
+reencode = Component(
+    "Weekly re-encode", Spark, stage="model", hardware="GPU", items_per_day=VIDEOS / 7,
+    per_second=20e3,
+    note="All videos through the new video tower once a week, when the two-tower model "
+         "retrains; shown as a daily average.")
+index_build = Component(
+    "Index build", Spark, stage="model", items_per_day=VIDEOS, per_second=50e3,
+    note="Daily: folds in the day's uploads, drops removed videos and rebuilds IVF-PQ; "
+         "codebooks are retrained with each weekly re-encode. Items are videos, per CPU.")
 
 case = CaseStudy(
     slug="video-recommendation",
     title="Homepage video recommendations",
     summary="Fill a user's homepage with videos they will *enjoy watching*, chosen from "
             "hundreds of millions of candidates in under 200 ms.",
+    components=[gateway, user_features, user_tower, ann_index, fresh_index, cowatch,
+                subscriptions, trending, exploration, merge_filter, pre_ranker, video_features,
+                embeddings, ranker, reranker, video_tower, label_join, lake, ranker_training,
+                reencode, index_build],
     prompt="You work on a large video-sharing platform. When a signed-in user opens the app "
            "or the website, the homepage shows a grid of recommended videos. Design the system "
            "that chooses and orders those videos so that people find things worth watching "
@@ -59,28 +162,37 @@ case = CaseStudy(
                            "growing by 3 million a day; every tier shards by user or item.",
             "latency": "Server-side p99 under 200 ms: the homepage is the app's first "
                        "screen, and delay there visibly costs engagement.",
-            "throughput": "About 28 k requests per second on average and 70 k at the "
-                          "evening peak; with 500 candidates each in the heavy ranker, "
-                          "about 35 million model evaluations per second.",
+            "throughput": "About {average_qps} on average and {peak_qps} at the evening "
+                          "peak; with 500 candidates each in the heavy ranker, about 35 "
+                          "million model evaluations per second.",
             "privacy": "Watch history reveals health, politics and sexuality: encrypted, "
                        "pseudonymous, deletable, and unused for child accounts.",
             "cost": "GPU inference dominates, so cheap stages cut candidates before the "
                     "heavy ranker, and the compressed index fits in one host's RAM.",
         },
-        scale=Scale(daily_active_users=400e6, requests_per_user=6, peak_to_average=2.5,
-                    items=800e6, embedding_dim=128, compressed_bytes_per_item=32,
-                    log_bytes_per_request=4000, new_items_per_day=3e6,
-                    bytes_per_new_item=20e3, latency_ms=40, concurrency_per_replica=16),
-        notes="**69 k QPS at peak** rules out scoring the corpus with a rich model, hence a "
-              "funnel. The **410 GB** raw index shrinks to **26 GB** with 32-byte PQ codes, "
-              "so each retrieval host holds a full replica. **3.5 PB** of impression logs a "
-              "year (about 25 impressions per request at some 160 bytes each: ids, "
-              "position, context and scores; served feature values go to a separate, "
-              "sampled feature log) means full-fidelity logs live about 90 days and older "
-              "data survives as sampled examples and aggregates. *New content* counts only what "
-              "the recommender keeps per upload (metadata and embeddings), not video "
-              "files. The heavy ranker needs about **290 GPU replicas** at 40 ms with 16 "
-              "requests in flight.",
+        scale=Scale(daily_active_users=DAILY_USERS, requests_per_user=REQUESTS_PER_USER,
+                    peak_to_average=2.5, items=VIDEOS, embedding_dim=128,
+                    compressed_bytes_per_item=32,
+                    log_bytes_per_request=IMPRESSIONS_PER_REQUEST * 160,
+                    new_items_per_day=3e6, bytes_per_new_item=20e3),
+        notes="""
+            **{peak_qps} at peak** rules out scoring the corpus with a rich model, hence a
+            funnel. The **{embedding_index_raw}** raw index shrinks to
+            **{embedding_index_compressed}** with 32-byte PQ codes, so each retrieval host
+            holds a full replica. **{request_logs_per_year}** of impression logs a year (about
+            25 impressions per request at some 160 bytes each: ids, position, context and
+            scores; served feature values go to a separate, sampled feature log) means
+            full-fidelity logs live about 90 days, **{data_lake.size}** in the lake, and older
+            data survives as sampled examples and aggregates. *New content* counts only what
+            the recommender keeps per upload (metadata and embeddings), not video files.
+
+            The heavy ranker needs **{multi_task_ranker.replicas}** at peak, 40 ms a request
+            with 16 in flight; its daily warm start takes **{ranker_training.hours}**. The CPU
+            side is sized per host from all the time a request spends there:
+            **{retrieval_hosts.replicas}** for the user tower and both indexes,
+            **{homepage_mixer.replicas}** for merging, pre-ranking and re-ranking, and
+            **{feature_store.replicas}** for the feature store.
+            """,
     ),
     framing=Framing(
         ml_objective="For each (user, video, context), predict the outcomes of an "
@@ -238,9 +350,11 @@ case = CaseStudy(
                       "much of the signal lies.",
                       "Multi-task training and daily warm starts are awkward."]),
         ],
-        choice="A **funnel**. Retrieval merges the two-tower ANN (1,000 candidates), co-watch "
-               "neighbours of recent watches (300), subscription uploads (200), regional "
-               "trending (100) and fresh exploration (100). A **pre-ranker** distilled from "
+        choice="A **funnel**. Retrieval merges the two-tower ANN (1,000 candidates, from the "
+               "main IVF-PQ index and the fresh index of recent uploads), co-watch "
+               "neighbours of recent watches (300, precomputed lists in Cassandra), "
+               "subscription uploads (200), regional trending (100) and fresh exploration "
+               "(100), the last three from lists kept in Redis. A **pre-ranker** distilled from "
                "the heavy ranker cuts the roughly 1,500 survivors of de-duplication and "
                "filtering to 500; the **MMoE/DCN-v2 ranker** scores them; a **re-ranker** "
                "applies the value model, topic diversity, at most two videos per creator "
@@ -248,8 +362,10 @@ case = CaseStudy(
         loss="**Retrieval**: sampled softmax over in-batch plus uniform corpus negatives, "
              "with logQ correction so popular videos are not over-penalised. **Ranker**: a "
              "weighted sum of binary cross-entropy for click, positive and negative heads "
-             "on viewable impressions, Huber loss on log(1 + seconds) for watch time on "
-             "clicked ones, and squared error on surveyed watches. The position tower's "
+             "on viewable impressions, a Poisson loss with a log link on capped seconds for "
+             "watch time on clicked ones (its prediction is the expected seconds the "
+             "objective asks for, where a loss on log(1 + seconds) would estimate the mean "
+             "log and under-state long watches), and squared error on surveyed watches. The position tower's "
              "logit joins the click logit in training only.",
         training_data="**Retrieval positives** are satisfied watches (30 seconds or half the "
                       "video) without a dislike. Skipped impressions are kept out of "
@@ -267,9 +383,11 @@ case = CaseStudy(
         offline=[
             Metric("Recall@1000 per retrieval source",
                    "Whether next-day satisfied watches were retrieved at all."),
-            Metric("AUC and normalised cross-entropy per head",
-                   "Ordering and calibration; a miscalibrated head breaks the value "
-                   "model."),
+            Metric("AUC and normalised cross-entropy per binary head",
+                   "Ordering and calibration of the click, like/share and dislike heads; "
+                   "the watch-time and survey heads, regressions, get the ratio of predicted "
+                   "to observed mean per duration bucket. A miscalibrated head breaks the "
+                   "value model."),
             Metric("Watch-time-weighted nDCG@30",
                    "Order quality of logged pages, with gains from capped watch time."),
             Metric("Coverage and intra-page diversity",
@@ -309,51 +427,58 @@ case = CaseStudy(
     serving=Serving(
         pipelines=[
             Pipeline("Homepage request", "online", [
-                "Authenticate and attach device, locale and page number.",
-                "Fetch user features and session history from the online store.",
-                "Run the user tower and query all candidate sources in parallel, each "
-                "with a time-out.",
-                "Merge; filter watched, muted and removed videos with Bloom filters and "
-                "policy flags.",
-                "Pre-rank to 500, hydrate features and score them in one GPU batch.",
-                "Re-rank, return 30 videos, cache the next page, log asynchronously.",
+                gateway,
+                user_features,
+                user_tower,
+                "Query the main and fresh indexes and the four other candidate sources in "
+                "parallel, each with a time-out.",
+                merge_filter,
+                pre_ranker,
+                "Hydrate the 500 from the video features and the embedding service.",
+                ranker,
+                reranker,
+                "Return 30 videos, cache the next page, log asynchronously.",
             ]),
             Pipeline("New video indexing", "streaming", [
                 "On upload, the content pipeline emits frame, audio and transcript "
                 "embeddings.",
-                "The video tower computes the retrieval vector.",
-                "It enters a small HNSW *fresh* index searched beside the main one, "
-                "within minutes.",
+                video_tower,
+                fresh_index,
+                "Searchable within minutes, beside the main index.",
             ]),
             Pipeline("Daily index rebuild and training", "batch", [
-                "Warm-start the ranker and pre-ranker on the newest labelled day; "
-                "retrain the two-tower model weekly.",
-                "Re-encode all 800 M videos, train IVF-PQ codebooks and build the "
-                "index.",
-                "Check recall against exact search, then swap model and index together.",
+                ranker_training,
+                "Distil the pre-ranker from the new ranker's value score.",
+                "Weekly: retrain the two-tower model and re-encode every video with its "
+                "video tower; on other days the stored vectors are reused.",
+                reencode,
+                index_build,
+                "Check recall against exact search, then swap towers and index together. "
+                "The fresh index restarts with the uploads since the build's snapshot, "
+                "encoded by the new pair's video tower.",
             ]),
         ],
-        latency_budget={
-            "Gateway, auth and context": 10,
-            "User features and history": 15,
-            "Candidate sources": {
-                "User tower and IVF-PQ search": 35,
-                "Co-watch neighbours": 15,
-                "Subscriptions, trending and exploration": 10,
-            },
-            "Merge and filter": 10,
-            "Pre-ranking": 15,
-            "Feature hydration for 500 videos": 25,
-            "Multi-task ranker": 40,
-            "Re-ranking and response": 15,
-            "Tail headroom": 35,
-        },
-        placement="Everything runs in the platform's data centres, replicated per region. "
-                  "The 26 GB PQ index sits in RAM on CPU hosts; the ranker runs on "
-                  "inference GPUs, about 290 replicas at peak. Large id-embedding tables "
-                  "live in a sharded "
-                  "in-memory embedding service. Nothing is scored on the device; the "
-                  "client only caches the next page.",
+        latency_path=[
+            gateway,
+            user_features,
+            user_tower,
+            parallel(ann_index, fresh_index, cowatch, subscriptions, trending, exploration),
+            merge_filter,
+            pre_ranker,
+            parallel(video_features, embeddings),
+            ranker,
+            reranker,
+        ],
+        latency_target_ms=200,
+        placement="""
+            Everything runs in the platform's data centres, replicated per region. The
+            {embedding_index_compressed} PQ index and the fresh index sit in RAM on
+            {retrieval_hosts.replicas} CPU retrieval hosts, which also run the user tower; the
+            ranker runs on inference GPUs, {multi_task_ranker.replicas} at peak. Large
+            id-embedding tables ({embedding_service.size}) live in a sharded in-memory
+            embedding service. Nothing is scored on the device; the client only caches the
+            next page.
+            """,
         compression="**IVF-PQ** stores each vector in 32 bytes, 16 times smaller than "
                     "float32; the top 2,000 hits are re-scored with full vectors from SSD "
                     "before 1,000 are returned. The **pre-ranker is distilled** from the "
@@ -361,13 +486,14 @@ case = CaseStudy(
                     "tables in row-wise int8, quartering memory without measurable AUC "
                     "loss.",
         rollout="A user tower is valid only against video vectors from the same run, so "
-                "model and index ship as one versioned pair. **Shadow** on mirrored "
+                "model and index ship as one versioned pair, fresh index included. **Shadow** on mirrored "
                 "traffic for a day, then a **1% canary** with automatic rollback on "
                 "errors, latency or click-through, then the A/B test and a ramp to 10%, "
                 "50% and 100%. Rollback flips the registry pointer to the previous pair, "
                 "kept warm for a week.",
-        notes="The request is as slow as its slowest candidate source, hence the headroom "
-              "and per-source time-outs. Short of GPUs, send fewer candidates to the heavy "
+        notes="The request is as slow as its slowest candidate source, so each source has "
+              "a time-out, and the median path of {latency_total} leaves the rest of the "
+              "{latency_target} target to the tail. Short of GPUs, send fewer candidates to the heavy "
               "ranker (300 instead of 500) before shrinking the model.",
     ),
     monitoring=Monitoring(
@@ -392,7 +518,8 @@ case = CaseStudy(
             "5% below the same hour last week.",
         ],
         retraining="Daily warm-start of ranker and pre-ranker, weekly full retrains and "
-                   "two-tower refresh, daily index rebuild; early retraining on calibration "
+                   "two-tower refresh with a full re-encode, daily index rebuild from the "
+                   "stored vectors; early retraining on calibration "
                    "or drift alerts and ahead of major events. Promotion requires matching "
                    "production on AUC, calibration and key slices (new users, small "
                    "countries, short videos).",
@@ -428,53 +555,76 @@ case = CaseStudy(
 @case.diagram("System architecture")
 def architecture():
     user = User("Viewer")
-    with stage("serving", "Online serving and indexing"):
-        gateway = Nginx("API gateway")
-        retrieval = Python("Candidate sources")
-        video_tower = EmbeddingService("Video tower")
-        index = VectorIndex("ANN index (IVF-PQ)")
-        ranker = ModelServer("Multi-task ranker")
-        rerank = Python("Re-ranker")
+    with stage("serving", "Online serving"):
+        edge = gateway()
+        tower = user_tower()
+        with stage("serving", "Candidate sources"):
+            main = ann_index()
+            fresh = fresh_index()
+            neighbours = cowatch()
+            subs = subscriptions()
+            trend = trending()
+            explore = exploration()
+        merge = merge_filter()
+        pre = pre_ranker()
+        table = embeddings()
+        heavy = ranker()
+        rerank = reranker()
+        upload_tower = video_tower()
     with stage("data", "Data"):
         events = Kafka("Event stream")
-        join = Flink("Label join")
-        lake = S3("Data lake")
-        features = FeatureStore("Feature store")
-    with stage("model", "Training"):
-        train = Spark("Training jobs")
+        join = label_join()
+        logs = lake()
+        users = user_features()
+        videos = video_features()
+    with stage("model", "Training and indexing"):
+        train = ranker_training()
+        encode = reencode()
+        build = index_build()
         registry = ModelRegistry("Model registry")
     with stage("monitoring", "Monitoring"):
         metrics = Prometheus("Metrics")
         dashboards = Grafana("Dashboards")
 
-    user >> gateway >> retrieval >> ranker >> rerank
-    retrieval >> index
-    video_tower >> Edge(label="vectors") >> index
-    user >> Edge(label="impressions, watches") >> events >> join >> lake >> train >> registry
-    join >> features
-    features >> Edge(label="features") >> ranker
-    registry >> Edge(label="models", constraint="false") >> ranker
-    registry >> Edge(constraint="false") >> video_tower
+    user >> edge >> users >> tower
+    tower >> [main, fresh]
+    [main, fresh, neighbours, subs, trend, explore] >> merge
+    merge >> pre >> heavy >> rerank
+    [videos, table] >> Edge(label="hydrate", style="dashed") >> heavy
+    rerank >> Edge(label="30 videos") >> user
+    user >> Edge(label="impressions, watches", constraint="false") >> events
+    events >> join >> [logs, users, videos]
+    logs >> train >> registry
+    registry >> Edge(label="models", constraint="false") >> [heavy, pre, tower]
+    registry >> encode >> build >> Edge(label="daily", constraint="false") >> main
+    upload_tower >> Edge(label="uploads") >> fresh
     rerank >> metrics >> dashboards
 
 
 @case.diagram("Recommendation funnel", stage="serving", direction="LR")
 def funnel():
     with stage("serving", "Candidate sources"):
-        ann = VectorIndex("Two-tower ANN (1,000)")
-        cowatch = Cassandra("Co-watch neighbours (300)")
-        subs = PostgreSQL("Subscription uploads (200)")
-        trending = Redis("Regional trending (100)")
-        explore = Redis("Fresh exploration (100)")
+        main = ann_index()
+        fresh = fresh_index()
+        neighbours = cowatch()
+        subs = subscriptions()
+        trend = trending()
+        explore = exploration()
     with stage("serving", "Ranking"):
-        merge = Python("Merge and filter")
-        pre = ModelServer("Pre-ranker (to 500)")
-        heavy = ModelServer("Multi-task ranker")
-        rerank = Python("Value model and diversity")
+        merge = merge_filter()
+        pre = pre_ranker()
+        heavy = ranker()
+        rerank = reranker()
+    with stage("data", "Features"):
+        videos = video_features()
+        table = embeddings()
     page = Client("Homepage (30)")
-    for source in (ann, cowatch, subs, trending, explore):
-        source >> merge
-    merge >> pre >> heavy >> rerank >> page
+    for source, count in ((main, "1,000 with fresh"), (fresh, ""), (neighbours, "300"),
+                          (subs, "200"), (trend, "100"), (explore, "100")):
+        source >> Edge(label=count) >> merge
+    merge >> Edge(label="~1,500") >> pre >> Edge(label="500") >> heavy
+    heavy >> Edge(label="500 scored") >> rerank >> page
+    [videos, table] >> Edge(style="dashed") >> heavy
 
 
 @case.diagram("Multi-task ranker", stage="model", direction="TB")
@@ -494,7 +644,7 @@ def ranker_model():
         survey = NeuralNetwork("Satisfaction head")
         position = NeuralNetwork("Position tower (training only)")
     with stage("serving", "Re-ranking"):
-        value = Python("Value model")
+        value = reranker()
     for source in (history, video_feats, user_feats):
         source >> embed
     embed >> cross
