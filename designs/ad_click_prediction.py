@@ -1,20 +1,87 @@
 """Ad click prediction: estimate, for every eligible ad, the chance a feed viewer clicks it."""
 from diagrams import Edge
 from diagrams.aws.storage import S3
-from diagrams.onprem.analytics import Flink, Spark
+from diagrams.generic.network import Firewall
+from diagrams.onprem.analytics import Flink
 from diagrams.onprem.client import Client, User
+from diagrams.onprem.database import Cassandra
 from diagrams.onprem.monitoring import Grafana, Prometheus
-from diagrams.onprem.network import Nginx
 from diagrams.onprem.queue import Kafka
-from diagrams.programming.language import Python
+from diagrams.programming.flowchart import Sort
 
-from mlsd import (Candidate, CaseStudy, DataPreparation, Evaluation, Feature, Framing, Metric,
-                  ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving, stage)
+from mlsd import (Candidate, CaseStudy, Component, DataPreparation, Evaluation, Feature, Framing,
+                  Metric, ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving,
+                  parallel, stage)
 from mlsd.nodes import (EmbeddingService, FeatureStore, ModelRegistry, ModelServer,
                         NeuralNetwork, VectorIndex)
 
+# Declared once: drawn in the diagrams, sized in the capacity table, timed on the latency path.
+# Online times are medians (p50) on the component's own host.
+targeting = Component(
+    "Targeting filter", Firewall, stage="serving", latency_ms=8, in_flight=32,
+    host="Ad servers",
+    note="Targeting, budgets, pacing, frequency caps and hides cut 5 M ads to about 100 k.")
+auction = Component(
+    "Calibration and auction", Sort, stage="serving", latency_ms=4, in_flight=32,
+    host="Ad servers",
+    note="Isotonic calibration, then bid × pCTR minus the hide penalty, reserves and second prices.")
+user_features = Component(
+    "User features", FeatureStore, stage="data", latency_ms=5, in_flight=64,
+    host="Online feature store", items=400e6, bytes_per_item=1e3,
+    note="One row of profile fields, counters and recent ad interactions per daily user.")
+hydration = Component(
+    "Ad feature hydration", FeatureStore, stage="data", latency_ms=6, in_flight=64,
+    host="Online feature store",
+    note="Ad counters and user-advertiser history for the 300 ads the light ranker keeps.")
+user_tower = Component(
+    "User tower", EmbeddingService, stage="serving", latency_ms=3, in_flight=16,
+    host="Retrieval hosts", note="The two-tower model's query side, on CPU.")
+ad_index = Component(
+    "Ad retrieval index", VectorIndex, stage="serving", latency_ms=5, in_flight=16,
+    host="Retrieval hosts", items=5e6, bytes_per_item=64,
+    note="In-memory HNSW over int8 ad vectors; about 2,000 ads per request.")
+light_ranker = Component(
+    "Light ranker", ModelServer, stage="serving", latency_ms=8, in_flight=16,
+    host="Retrieval hosts", note="Distilled student on CPU: 2,000 ads in, 300 out.")
+heavy_ranker = Component(
+    "pCTR ranker", ModelServer, stage="serving", latency_ms=20, in_flight=16, hardware="GPU",
+    note="Multi-task DCN-v2 scoring 300 ads per request in one fp16 batch.")
+embedding_tables = Component(
+    "Embedding tables", Cassandra, stage="serving", items=1e9, bytes_per_item=68,
+    note="User, ad, campaign and advertiser id rows seen in the last 30 days, 64 dims in "
+         "8 bits plus a per-row scale, sharded on parameter servers.")
+label_join = Component(
+    "Label join", Flink, stage="data", items_per_day=8.2e9, per_second=10e3,
+    note="Impressions (about one viewable impression per ad request) plus clicks, hides "
+         "and invalid-traffic verdicts, at 10 k events a second per core.")
+training_logs = Component(
+    "Training logs", S3, stage="data", items=720e9, bytes_per_item=2e3,
+    note="90 days of impressions with their serving-time features.")
+continuous_trainer = Component(
+    "Continuous trainer", NeuralNetwork, stage="model", hardware="GPU",
+    items_per_day=870e6, per_second=20e3,
+    note="8 B impressions a day with negatives kept at 10%: about 870 M examples.")
+weekly_retrain = Component(
+    "Weekly retrain", NeuralNetwork, stage="model", hardware="GPU", items_per_day=7.5e9,
+    per_second=20e3,
+    note="60 days of examples (about 52 B) once a week, counted here per day.")
+two_tower_retrain = Component(
+    "Two-tower retrain", NeuralNetwork, stage="model", hardware="GPU", items_per_day=2.4e9,
+    per_second=100e3,
+    note="Daily, on the last 30 days of filtered clicks (about 80 M a day).")
+creative_encoder = Component(
+    "Creative encoder", EmbeddingService, stage="data", hardware="GPU", items_per_day=1e6,
+    per_second=200,
+    note="Embeds each approved creative (image and text) for the ranker and the index.")
+registry = Component("Model registry", ModelRegistry, stage="model",
+                     note="Ranker snapshots every 30 minutes, with their calibrators.")
+
 case = CaseStudy(
     slug="ad-click-prediction",
+    components=[user_features, targeting, user_tower, ad_index, light_ranker, hydration,
+                heavy_ranker, embedding_tables, auction, label_join, training_logs,
+                continuous_trainer, weekly_retrain, two_tower_retrain, creative_encoder,
+                registry],
     title="Ad click prediction",
     summary=("A calibrated, continuously trained multi-task ranker predicts the click "
              "probability of every ad competing for a feed slot, so the auction can order "
@@ -57,14 +124,15 @@ case = CaseStudy(
         ],
         non_functional={
             "scalability": (
-                "400 M daily users and 8 B ad requests a day; id embedding tables with "
-                "billions of rows shard across parameter servers."),
+                "400 M daily users and 8 B ad requests a day; the id embedding tables, "
+                "about a billion rows ({embedding_tables.size} in 8 bits), shard across "
+                "parameter servers."),
             "latency": (
                 "The ad request returns within 100 ms at p99 because the feed page waits for "
-                "it; the heavy ranker gets 25 ms of that."),
+                "it; the heavy ranker is the largest step on the path."),
             "throughput": (
-                "About 231 k requests per second at peak; at 300 final candidates each, "
-                "roughly 70 M scorings per second."),
+                "About {peak_qps} at peak; at 300 final candidates each, the heavy ranker "
+                "scores roughly 70 M ads per second."),
             "privacy": (
                 "No sensitive categories inferred or used; off-platform signals only with "
                 "consent; pseudonymised logs that expire after 90 days."),
@@ -75,14 +143,18 @@ case = CaseStudy(
         scale=Scale(daily_active_users=400e6, requests_per_user=20, peak_to_average=2.5,
                     items=5e6, embedding_dim=64, bytes_per_dim=4, compressed_bytes_per_item=64,
                     log_bytes_per_request=2000, new_items_per_day=1e6,
-                    bytes_per_new_item=300e3, latency_ms=25, concurrency_per_replica=16),
+                    bytes_per_new_item=300e3),
         notes=(
-            "The estimates shape the design. The ad retrieval index is small (about 1.3 GB "
-            "raw, 320 MB in int8), so every retrieval replica holds all of it and product "
-            "quantisation is unnecessary. The **impression log is the expensive part**: "
-            "2 kB of logged features per request is several petabytes a year, hence 90-day "
-            "retention of raw logs. And the heavy ranker needs about 600 replicas at peak, "
-            "which is why a light ranker trims candidates first."),
+            "The estimates shape the design. The ad retrieval index is small "
+            "({embedding_index_raw} raw, {embedding_index_compressed} in int8), so every "
+            "retrieval replica holds all of it and product quantisation is unnecessary. The "
+            "**impression log is the expensive part**: 2 kB of logged features per request "
+            "is {request_logs_per_year} a year, hence 90-day retention of raw logs "
+            "({training_logs.size}). The heavy ranker needs {pctr_ranker.replicas} at peak "
+            "even though a light ranker first trims 2,000 ads to 300. Training is cheap by "
+            "comparison: {continuous_trainer.hours} a day for continuous updates and "
+            "{weekly_retrain.hours} a day for the weekly full retrain, averaged over the "
+            "week."),
     ),
     framing=Framing(
         ml_objective=(
@@ -112,9 +184,11 @@ case = CaseStudy(
         },
         notes=(
             "Why calibration matters: the winner pays just enough to beat the runner-up's "
-            "*bid × pCTR*. A model 10% too high for one category inflates that category's "
-            "prices and drains its budgets even with unchanged AUC, so calibration is a "
-            "launch criterion."),
+            "*bid × pCTR*, that is *b₂·p₂ / p₁* per click. A model 10% too high for one "
+            "category lets its ads win slots that better ads should have had, and raises the "
+            "prices its competitors pay when they beat it, even with unchanged AUC; the "
+            "over-predicted ads themselves pay less per click than they should. Calibration is "
+            "therefore a launch criterion."),
     ),
     data=DataPreparation(
         sources={
@@ -129,7 +203,8 @@ case = CaseStudy(
             "streaming joiner waits **15 minutes** before emitting a negative and a daily job "
             "corrects late clicks. Noise is handled explicitly: clicks flagged as invalid "
             "traffic are dropped, clicks followed by leaving the landing page within two "
-            "seconds count as accidental (negative), and non-viewable impressions are "
+            "seconds count as accidental (negative) and are not billed, so pCTR predicts "
+            "the billable event, and non-viewable impressions are "
             "removed. Hides and reports label the second head and are about twenty times "
             "rarer than clicks."),
         features=[
@@ -206,8 +281,9 @@ case = CaseStudy(
             "Binary cross-entropy per head, with the hide head weighted 0.3 so it does not "
             "dominate the shared layers. Negatives are down-sampled at *w* = 0.1, so scores "
             "are corrected with *p = p′ / (p′ + (1 − p′) / w)*, then an isotonic calibrator "
-            "per ad format and country, fitted on the last day of unsampled data, removes "
-            "residual error. The position tower's logit is added only in training."),
+            "per ad format and country removes residual error. Because the ranker changes "
+            "every 30 minutes, the calibrators are refitted with every snapshot, on the last "
+            "day of unsampled data, and validated with it on the latest held-out hour. The position tower's logit is added only in training."),
         training_data=(
             "One example per viewable impression. Positives are filtered clicks, about 1% of "
             "impressions; negatives are down-sampled to 10%, giving roughly 1:10. No synthetic "
@@ -245,8 +321,13 @@ case = CaseStudy(
             "Offline gates (better loss on three fresh days, calibration within ±2% per "
             "segment), then a day of **shadow** scoring, then a user-level A/B with "
             "**budget-split** campaigns so arms cannot cannibalise spend: 1% per arm, then "
-            "5%, for two weeks to cover weekly cycles. Billions of daily impressions detect a "
-            "0.3% revenue change, helped by CUPED on pre-period spend. Guardrails on hide "
+            "5%, for two weeks to cover weekly cycles. The unit is the user, not the impression: "
+            "a 5% arm holds about 20 M users, and two-week revenue per user is heavy-tailed "
+            "(coefficient of variation about 4), so the smallest change detectable at 80% "
+            "power and 5% significance is 2.8 × 4 × √(2 / 20 M) ≈ 0.35%, and about 0.3% with "
+            "CUPED (regressing on pre-period spend removes about a third of the variance). "
+            "The 1% stage (4 M users per arm) only catches changes near 0.8%, so it is a "
+            "safety check, not the decision. Guardrails on hide "
             "rate, cost per click and organic time spent stop the test automatically. "
             "Interleaving suits ads poorly because prices depend on the whole auction, so it "
             "is not used; retrieval changes are screened offline by recall of the heavy "
@@ -262,40 +343,58 @@ case = CaseStudy(
         pipelines=[
             Pipeline("Ad request", "online", [
                 "The feed server calls the ad server in parallel with organic ranking.",
-                "User features come from the online feature store; targeting, pacing, frequency caps and hides filter the ads.",
-                "The user tower and an in-memory HNSW index retrieve about 2,000 ads.",
-                "The distilled light ranker keeps the top 300 on CPU.",
-                "The DCN-v2 ranker on GPU returns pCTR and pHide for each.",
-                "Calibrated scores enter the auction (bid × pCTR minus a hide penalty, reserve prices, second prices); winners return and the impression is logged.",
+                user_features,
+                targeting,
+                user_tower,
+                ad_index,
+                light_ranker,
+                hydration,
+                heavy_ranker,
+                auction,
+                "Winners return to the feed server and the impression is logged with its "
+                "serving-time features.",
             ]),
             Pipeline("Label join and continuous training", "streaming", [
-                "Flink joins impressions with clicks and invalid-traffic verdicts and updates real-time counters.",
-                "The trainer warm-starts on each 30-minute chunk and writes a snapshot to the registry.",
-                "A validator promotes the snapshot only if loss and calibration beat production on the latest held-out hour.",
+                label_join,
+                continuous_trainer,
+                "A validator refits the calibrators and promotes the snapshot to the registry "
+                "only if loss and calibration beat production on the latest held-out hour.",
             ]),
             Pipeline("Batch retraining and indexing", "batch", [
-                "Daily: late-click correction, training partitions, two-tower retrain, re-embedding of active ads and an index rebuild.",
-                "Weekly: full ranker retrain on 60 days and calibrator refit.",
+                "Daily: late-click correction and training partitions.",
+                two_tower_retrain,
+                "Daily: re-embedding of active ads and an index rebuild.",
+                weekly_retrain,
             ]),
             Pipeline("New ad onboarding", "streaming", [
-                "An approved creative is embedded and inserted into the live index within a minute, with the advertiser prior as its CTR and a place in the exploration pool.",
+                creative_encoder,
+                "The new ad is inserted into the live index within a minute, with the "
+                "advertiser prior as its CTR and a place in the exploration pool.",
             ]),
         ],
-        latency_budget={
-            "Feature store lookup": 10,
-            "Targeting, pacing and frequency filter": 12,
-            "User tower and ANN retrieval": 10,
-            "Light ranker (2,000 ads)": 12,
-            "Feature hydration (300 ads)": 10,
-            "Heavy ranker on GPU": 25,
-            "Calibration and auction": 6,
-            "Logging and response": 5,
-            "Network headroom": 10,
-        },
+        # Medians on each host; the user tower needs only the user features, so it runs
+        # while the targeting filter prunes the catalogue.
+        latency_path=[
+            user_features,
+            parallel(targeting, user_tower),
+            ad_index,
+            light_ranker,
+            hydration,
+            heavy_ranker,
+            auction,
+            ("Logging and response", 3),
+            ("Network hops between services", 6),
+        ],
+        latency_target_ms=100,
         placement=(
-            "Server-side in each region next to the feed servers. Retrieval and the light "
-            "ranker run on CPU replicas holding the 320 MB index; the heavy ranker runs on "
-            "about 600 GPU replicas at peak, with embedding tables sharded on parameter "
+            "Server-side in each region next to the feed servers. The median path takes "
+            "{latency_total} of the {latency_target} p99 target, leaving the rest for tails "
+            "and retries. The user tower, retrieval and the light ranker share "
+            "{retrieval_hosts.replicas} CPU hosts, each holding the whole "
+            "{ad_retrieval_index.size} index; targeting and the auction run on "
+            "{ad_servers.replicas}, and the online feature store on "
+            "{online_feature_store.replicas}. The heavy ranker runs on "
+            "{pctr_ranker.replicas} at peak, with embedding tables sharded on parameter "
             "servers and hot rows cached per host. On-device scoring is ruled out: the "
             "auction needs every bid and live budget state."),
         compression=(
@@ -335,16 +434,16 @@ case = CaseStudy(
             "Serving snapshot older than two hours.",
         ],
         retraining=(
-            "Continuous 30-minute updates, weekly full retrains with calibrator refits, daily "
-            "retrieval retrains. A full retrain is also triggered when calibration drift "
+            "Continuous 30-minute updates, each with its calibrator refit, weekly full "
+            "retrains and daily retrieval retrains. A full retrain is also triggered when calibration drift "
             "persists for a day, and training pauses whenever data validation rejects an hour."),
         failure_modes={
             "Delayed click events": "True clicks would become negatives and pCTR would sink; the join-rate alert pauses training and the window is re-joined later.",
             "Click fraud wave": "Flagged clicks are removed before training, and a per-advertiser CTR anomaly detector freezes their counters pending review.",
             "Cold-start ads starved of impressions": "The advertiser prior and content embedding give a starting score, and exploration guarantees a few thousand impressions.",
-            "Calibration shift after a UI change": "Segment calibrators are refitted hourly as an emergency path, and UI launches run as A/B tests the ads team can see.",
+            "Calibration shift after a UI change": "Segment calibrators are refitted with every snapshot, so they follow within the hour; UI launches run as A/B tests the ads team can see.",
             "Embedding shard loss": "Missing rows fall back to default vectors so quality degrades instead of failing; shards are replicated.",
-            "Holiday shopping peaks": "Bids, budgets and behaviour shift together; continuous training adapts within hours and capacity is pre-scaled above the usual 2.5× peak.",
+            "Holiday shopping peaks": "Bids, budgets and behaviour shift together; continuous training adapts within hours, and the fleets, sized for the usual 2.5× peak, are pre-scaled above it.",
         },
     ),
 )
@@ -354,34 +453,45 @@ case = CaseStudy(
 def architecture():
     user = User("Feed viewer")
     with stage("serving", "Ad request path"):
-        ad_server = Nginx("Ad server")
-        index = VectorIndex("Ad retrieval index")
-        light = ModelServer("Light ranker")
-        heavy = ModelServer("pCTR ranker (GPU)")
-        auction = Python("Calibration and auction")
+        filt = targeting()
+        tower = user_tower()
+        index = ad_index()
+        light = light_ranker()
+        heavy = heavy_ranker()
+        tables = embedding_tables()
+        auc = auction()
     with stage("data", "Logging and features"):
+        features = user_features()
+        ad_features = hydration()
         events = Kafka("Impressions and clicks")
-        joiner = Flink("Label join")
-        features = FeatureStore("Feature store")
-        lake = S3("Training logs")
+        joiner = label_join()
+        lake = training_logs()
+        encoder = creative_encoder()
     with stage("model", "Training"):
-        trainer = NeuralNetwork("Continuous trainer")
-        batch = Spark("Weekly retrain")
-        registry = ModelRegistry("Model registry")
+        trainer = continuous_trainer()
+        weekly = weekly_retrain()
+        towers = two_tower_retrain()
+        models = registry()
     with stage("monitoring", "Monitoring"):
         metrics = Prometheus("Calibration monitor")
         dash = Grafana("Dashboards")
 
-    user >> Edge(label="ad request") >> ad_server
-    ad_server >> index >> light >> heavy >> auction
-    features >> Edge(style="dashed", constraint="false") >> ad_server
-    auction >> Edge(label="impression log", constraint="false") >> events
-    events >> joiner >> features
+    user >> Edge(label="ad request") >> filt
+    features >> Edge(style="dashed") >> [filt, tower]
+    filt >> Edge(label="~100 k ads") >> index
+    tower >> index
+    index >> Edge(label="2,000") >> light >> Edge(label="300") >> heavy >> auc
+    ad_features >> Edge(style="dashed") >> heavy
+    tables >> Edge(style="dashed") >> heavy
+    auc >> Edge(label="impression log", constraint="false") >> events
+    events >> joiner >> [features, ad_features]
     joiner >> lake
     joiner >> Edge(label="labelled stream") >> trainer
-    lake >> batch >> registry
-    trainer >> registry
-    registry >> Edge(label="snapshots") >> heavy
+    lake >> [weekly, towers]
+    [trainer, weekly, towers] >> models
+    models >> Edge(label="snapshots") >> heavy
+    models >> Edge(label="towers, index", constraint="false") >> tower
+    encoder >> Edge(label="new ads") >> index
     joiner >> Edge(label="labels") >> metrics >> dash
 
 
@@ -403,7 +513,7 @@ def ranker():
     with stage("serving", "Outputs"):
         ctr = ModelServer("pCTR head")
         hide = ModelServer("pHide head")
-        calib = Python("Isotonic calibration")
+        calib = Sort("Isotonic calibration")
 
     for source in (sparse, history, content, dense):
         source >> emb
@@ -426,17 +536,23 @@ def ranker():
 def funnel():
     viewer = User("Feed viewer")
     with stage("serving", "One ad request in 100 ms"):
-        targeting = Nginx("Targeting filter\n5 M to ~100 k")
-        retrieval = VectorIndex("Two-tower ANN\n2,000 ads")
-        light = ModelServer("Light ranker\n300 ads")
-        heavy = ModelServer("DCN-v2 ranker\npCTR and pHide")
-        auction = Python("Auction\nwinner per slot")
+        filt = targeting()
+        tower = user_tower()
+        retrieval = ad_index()
+        light = light_ranker()
+        heavy = heavy_ranker()
+        auc = auction()
     with stage("data", "Features and logs"):
-        features = FeatureStore("Online features")
+        features = user_features()
+        ad_features = hydration()
         log = Kafka("Impression log")
     feed = Client("Feed with ad")
 
-    viewer >> targeting >> retrieval >> light >> heavy >> auction >> feed
-    features >> Edge(style="dashed") >> light
-    features >> Edge(style="dashed") >> heavy
-    auction >> log
+    viewer >> features
+    features >> Edge(style="dashed") >> [filt, tower]
+    filt >> Edge(label="5 M to ~100 k") >> retrieval
+    tower >> Edge(label="user vector") >> retrieval
+    retrieval >> Edge(label="2,000 ads") >> light >> Edge(label="300 ads") >> heavy
+    ad_features >> Edge(style="dashed") >> heavy
+    heavy >> Edge(label="pCTR, pHide") >> auc >> Edge(label="winner per slot") >> feed
+    auc >> log

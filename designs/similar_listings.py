@@ -11,13 +11,74 @@ from diagrams.onprem.queue import Kafka
 from diagrams.onprem.workflow import Airflow
 from diagrams.programming.flowchart import Document, Sort
 
-from mlsd import (Candidate, CaseStudy, DataPreparation, Evaluation, Feature, Framing, Metric,
-                  ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving, stage)
+from mlsd import (Candidate, CaseStudy, Component, DataPreparation, Evaluation, Feature, Framing,
+                  Metric, ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving,
+                  stage)
 from mlsd.nodes import (EmbeddingService, FeatureStore, ModelRegistry, ModelServer,
                         NeuralNetwork, VectorIndex)
 
+# Declared once: drawn in the diagrams, sized in the capacity table, timed on the latency path.
+# Online times are medians (p50). Retrieval sits on the ranker's hosts, so one fleet is sized
+# from everything a request does there.
+session_context = Component(
+    "Carousel service", Nginx, stage="serving", latency_ms=3, in_flight=8,
+    host="Carousel hosts", note="Parses the request and reads the session's recent events.")
+query_vector = Component(
+    "Query vector", EmbeddingService, stage="serving", latency_ms=2, in_flight=8,
+    host="Carousel hosts",
+    note="0.7 anchor vector plus 0.3 mean of the session's clicked vectors, from the bundle.")
+listing_index = Component(
+    "Listing index", VectorIndex, stage="serving", latency_ms=6, in_flight=8,
+    host="Carousel hosts", items=7e6, bytes_per_item=214,
+    note="Int8 codes (64 B) plus about 150 B of HNSW links per listing, all markets on "
+         "every host.")
+availability = Component(
+    "Availability cache", Redis, stage="serving", latency_ms=8, in_flight=4, items=7e6,
+    bytes_per_item=1.5e3,
+    note="A 365-night bitmap and nightly prices per listing; one replica serves about "
+         "4 batched reads of 300 keys at once (some 150 k keys a second).")
+features = Component(
+    "Feature store", FeatureStore, stage="data", latency_ms=10, in_flight=16,
+    note="One batched read of about 60 features for some 150 candidates.")
+ranker = Component(
+    "Ranker", ModelServer, stage="serving", latency_ms=12, in_flight=8, host="Carousel hosts",
+    note="Click and booking heads over about 150 candidates on CPU.")
+caps = Component(
+    "Caps and exploration", Sort, stage="serving", latency_ms=2, in_flight=8,
+    host="Carousel hosts", note="At most two cards per host; two of twelve slots explore.")
+card_pricing = Component(
+    "Card pricing", Document, stage="serving", latency_ms=4, in_flight=8,
+    host="Carousel hosts",
+    note="Totals for the dates and a last availability check on the 12 cards.")
+calendar_stream = Component(
+    "Calendar stream", Flink, stage="data", items_per_day=35e6, per_second=5e3,
+    note="About five calendar, price or status changes a day per listing.")
+impression_log = Component(
+    "Impression snapshots", S3, stage="data", items=13.5e9, bytes_per_item=1.2e3,
+    note="90 days of carousel requests with their serving-time features.")
+skip_gram = Component(
+    "Session embeddings", NeuralNetwork, stage="model", hardware="GPU", items_per_day=300e6,
+    per_second=200e3,
+    note="Daily warm start on the day's click pairs (with 5 negatives each); the monthly "
+         "rebuild from 12 months is not counted here.")
+content_encoder = Component(
+    "Content encoder", EmbeddingService, stage="model", hardware="GPU", items_per_day=25e3,
+    per_second=10,
+    note="Photo encoder and content tower for each new listing (about 25 photos), as it "
+         "is published.")
+ranker_training = Component(
+    "Ranker training", NeuralNetwork, stage="model", items_per_day=570e6, per_second=5e3,
+    note="4 B rows once a week, counted per day, at about 5 k rows a second per core over "
+         "all boosting rounds.")
+registry = Component("Model registry", ModelRegistry, stage="model",
+                     note="Index, content tower, caches and ranker published as one bundle.")
+
+
 case = CaseStudy(
     slug="similar-listings",
+    components=[session_context, query_vector, listing_index, availability, features, ranker,
+                caps, card_pricing, calendar_stream, impression_log, skip_gram, content_encoder,
+                ranker_training, registry],
     title="Similar listings on a vacation-rental platform",
     summary=("A carousel of bookable alternatives in the same destination, retrieved with "
              "listing embeddings learned from browsing sessions and ordered by a "
@@ -62,14 +123,14 @@ case = CaseStudy(
         ],
         non_functional={
             "scalability": (
-                "7 M active listings in about 80 k markets and 25 M daily guests. The "
-                "compressed index is under half a gigabyte, so every node holds all markets "
-                "and the service scales by replication."),
+                "7 M active listings in about 80 k markets and 25 M daily guests. The index "
+                "is {listing_index.size} with its graph links, so every node holds all "
+                "markets and the service scales by replication."),
             "latency": (
                 "The carousel sits below the fold: **100 ms at p99** server-side, and it must "
                 "never delay the main listing content."),
             "throughput": (
-                "About 1.7 k requests per second on average and 5.2 k at peak, with seasonal "
+                "About {average_qps} on average and {peak_qps} at peak, with seasonal "
                 "spikes in January and early summer."),
             "privacy": (
                 "Session signals stay under a pseudonymous id; one guest's activity is never "
@@ -80,15 +141,17 @@ case = CaseStudy(
         scale=Scale(daily_active_users=25e6, requests_per_user=6, peak_to_average=3,
                     items=7e6, embedding_dim=64, compressed_bytes_per_item=64,
                     log_bytes_per_request=1200, new_items_per_day=25e3,
-                    bytes_per_new_item=8e6, latency_ms=20, concurrency_per_replica=8),
+                    bytes_per_new_item=8e6),
         notes=(
             "The estimates show the index is not the hard part: 7 M listings at 64 "
-            "dimensions is under 2 GB raw and about 450 MB as int8 codes. The hard parts are "
+            "dimensions is {embedding_index_raw} raw and {embedding_index_compressed} as int8 "
+            "codes. The hard parts are "
             "**hard constraints** that change by the minute (calendars, prices) and a **slow, "
             "sparse label** (bookings arrive days after the impression). New content, about "
-            "73 TB a year, is mostly photos and matters for the photo encoder, not the "
-            "request path. Impression logs reach about 66 TB a year, so full feature "
-            "snapshots are kept for 90 days and aggregates after that."),
+            "{new_content_per_year} a year, is mostly photos and matters for the photo "
+            "encoder, not the request path. Impression logs reach about "
+            "{request_logs_per_year} a year, so full feature snapshots are kept for 90 days "
+            "({impression_snapshots.size}) and aggregates after that."),
     ),
     framing=Framing(
         ml_objective=(
@@ -119,7 +182,7 @@ case = CaseStudy(
                 "Quadratic in market size and blind to dates and session, which decide what "
                 "is bookable."),
             "Generating lists with a language model": (
-                "Too slow and costly at 5 k requests per second, hard to constrain to "
+                "Too slow and costly at {peak_qps}, hard to constrain to "
                 "availability, and it ignores behaviour."),
         },
         notes=(
@@ -243,9 +306,11 @@ case = CaseStudy(
         choice=(
             "**Two stages.** Retrieval uses skip-gram vectors where a listing has enough "
             "sessions (about 85% of traffic); the content tower, trained to land near those "
-            "vectors, embeds new and rare listings into the same index. Ranking starts as a "
-            "LambdaMART GBDT on about 60 features and moves to a DCN-v2 with click and "
-            "booking heads, because the rare booking head gains from sharing layers with "
+            "vectors, embeds new and rare listings into the same index. Ranking starts as two "
+            "GBDTs with log loss on about 60 features, one for *p(click)* and one for "
+            "*p(book | click)*, so their outputs are probabilities the score can multiply "
+            "(a LambdaMART ranker would order well but give no probabilities); it then moves "
+            "to a DCN-v2 with click and booking heads, because the rare booking head gains from sharing layers with "
             "plentiful clicks. Score: `p(click) * (p(book | click) + 0.1)`; the constant keeps "
             "some weight on engagement when the booking estimate is uncertain. The GNN is a "
             "later experiment."),
@@ -258,8 +323,10 @@ case = CaseStudy(
             "head as `p(click) * p(book | click)` so it trains on the whole impression space, "
             "and inverse position-propensity weights."),
         training_data=(
-            "Embeddings use 12 months of sessions (about 800 M click pairs), so every season "
-            "is present, with the latest month up-weighted; negatives come from the unigram "
+            "Embeddings use 12 months of sessions, so every season is present: about 150 M "
+            "listing views a day yield some 300 M click pairs, roughly 100 B a year. The daily "
+            "job warm-starts on the latest day ({session_embeddings.hours} a day) and a monthly "
+            "rebuild trains on the whole year, with the latest month up-weighted; negatives come from the unigram "
             "distribution to the power 0.75 plus same-market hard negatives, and very popular "
             "listings are down-sampled as positives. The ranker uses 28 days of matured "
             "impressions (about 4 B rows), keeping 10% of non-clicks re-weighted by 10 so "
@@ -323,51 +390,73 @@ case = CaseStudy(
     serving=Serving(
         pipelines=[
             Pipeline("Carousel request", "online", [
-                "Form the query as 0.7 anchor vector plus 0.3 mean of the session's clicked "
-                "vectors.",
-                "Search the market's HNSW shard (and neighbours for small markets) for 300.",
-                "Filter on availability and trust flags, keeping about 150.",
-                "Fetch features in one batch and score with the ranker.",
-                "Apply host caps and exploration slots, price cards for the dates, log.",
+                session_context,
+                query_vector,
+                "Search the market for 300 candidates: an HNSW graph in the few thousand "
+                "markets above about 2,000 listings, an exact scan of the int8 codes in the "
+                "rest (80 k markets average under 100 listings), widening to neighbouring "
+                "markets when a small one runs short.",
+                "Filter on availability and trust flags in the availability cache, keeping "
+                "about 150.",
+                "Fetch features in one batch from the feature store and score with the ranker.",
+                caps,
+                card_pricing,
+                "Log the impression with its features, model and index versions.",
             ]),
             Pipeline("Availability stream", "streaming", [
-                "Flink turns calendar, price and status changes into per-listing 365-night "
+                calendar_stream,
+                "The stream turns calendar, price and status changes into per-listing 365-night "
                 "bitmaps and prices in Redis within seconds.",
-                "Suspended or newly published listings update the index within minutes.",
+                "Suspended listings leave the index within minutes.",
+            ]),
+            Pipeline("New listing", "streaming", [
+                content_encoder,
+                "The vector is inserted into its market's index, so a listing is eligible "
+                "within minutes of publishing, well inside the hour.",
             ]),
             Pipeline("Embedding and index build", "batch", [
-                "Daily: sessionise, train skip-gram, encode cold listings with the content "
-                "tower.",
-                "Quantise to int8, build one HNSW graph per market, version the bundle.",
+                skip_gram,
+                "Daily: sessionise, train skip-gram warm-started on the new day, re-encode "
+                "cold listings with the content tower.",
+                "Quantise to int8, build an HNSW graph for each large market, version the "
+                "bundle.",
                 "A canary replays 10 k logged queries and checks neighbour overlap before "
                 "rollout.",
             ]),
             Pipeline("Ranker training", "batch", [
+                ranker_training,
                 "Weekly: train on 28 days of matured impressions, evaluate on the time split.",
                 "Register and promote only after offline wins and shadow checks.",
             ]),
         ],
-        latency_budget={
-            "Request parsing and session context": 5,
-            "Query vector lookup": 3,
-            "HNSW search in market shard": 12,
-            "Availability and trust filter": 15,
-            "Batched feature fetch": 20,
-            "Ranker (~150 candidates)": 25,
-            "Caps and exploration": 5,
-            "Card pricing for dates": 10,
-            "Network and serialisation": 5,
-        },
+        latency_path=[
+            session_context,
+            query_vector,
+            listing_index,
+            availability,
+            features,
+            ranker,
+            caps,
+            card_pricing,
+            ("Network and serialisation", 5),
+        ],
+        latency_target_ms=100,
         placement=(
-            "Cloud CPUs. Retrieval holds every market shard in memory (about 1.5 GB per node "
-            "with HNSW links) and sits next to the ranker to save a hop. At 20 ms per request, "
-            "8 in flight and 60% utilisation, the estimate is **22 ranker replicas** at peak; "
-            "we run 30 across three zones."),
+            "Cloud CPUs. Retrieval holds every market in memory ({listing_index.size} per "
+            "node with HNSW links) and sits next to the ranker to save a hop, so one carousel "
+            "host does the request parsing, query vector, search, ranking, caps and pricing, "
+            "and the fleet is sized from all of that work, not the ranker's alone: with 8 "
+            "requests in flight and 60% utilisation it is **{carousel_hosts.replicas}** at "
+            "peak, spread over three zones. The availability cache needs {availability_cache.replicas} and the "
+            "feature store {feature_store.replicas}. The median path is {latency_total} "
+            "against the {latency_target} p99 target; the gap is for tails."),
         compression=(
             "Int8 scalar quantisation shrinks the index 4x (1.8 GB to 450 MB) for under 1% "
             "recall loss; product quantisation is unnecessary at this size. The DCN stays "
             "small (three cross layers, a 256-128 MLP) and could be distilled into a GBDT if "
-            "it outgrows the budget. Undated results are cached per anchor for 10 minutes."),
+            "it outgrows the budget. Undated requests without session signals (logged-out "
+            "guests on their first view) are cached per anchor for 10 minutes; any session "
+            "click shifts the query, so those requests always search live."),
         rollout=(
             "Shadow on mirrored traffic for 48 hours (latency, empty lists, overlap), a 1% "
             "canary with automatic rollback, the A/B test, then ramp. The previous bundle "
@@ -437,34 +526,46 @@ def architecture():
     with stage("data", "Data"):
         events = Kafka("Event stream")
         lake = S3("Data lake")
+        log = impression_log()
         catalogue = PostgreSQL("Listing catalogue")
-        calendar = Flink("Calendar stream")
-        features = FeatureStore("Feature store")
+        calendar = calendar_stream()
+        store = features()
     with stage("model", "Training"):
         dags = Airflow("Training DAGs")
-        skipgram = NeuralNetwork("Session embeddings")
-        ranker_train = NeuralNetwork("Ranker training")
-        registry = ModelRegistry("Model registry")
+        skipgram = skip_gram()
+        encoder = content_encoder()
+        ranker_train = ranker_training()
+        models = registry()
     with stage("serving", "Carousel service"):
-        gateway = Nginx("Listing page API")
-        index = VectorIndex("Per-market HNSW")
-        avail = Redis("Availability cache")
-        ranker = ModelServer("Ranker")
+        service = session_context()
+        query = query_vector()
+        index = listing_index()
+        avail = availability()
+        rank = ranker()
+        rules = caps()
+        pricing = card_pricing()
     with stage("monitoring", "Monitoring"):
         metrics = Prometheus("Metrics")
         dash = Grafana("Dashboards")
 
-    guest >> gateway >> index >> ranker
-    guest >> Edge(label="clicks and impressions", constraint="false") >> events
+    guest >> Edge(label="listing page") >> service >> query >> index >> avail >> rank
+    rank >> rules >> pricing
+    pricing >> Edge(label="impressions", constraint="false") >> log
+    guest >> Edge(label="clicks", constraint="false") >> events
     events >> lake >> dags
+    log >> lake
     catalogue >> lake
-    calendar >> avail >> ranker
-    dags >> skipgram >> registry
-    dags >> ranker_train >> registry
-    lake >> features >> ranker
-    registry >> Edge(label="index bundle") >> index
-    registry >> ranker
-    ranker >> metrics >> Edge(minlen="0") >> dash
+    catalogue >> encoder
+    calendar >> avail
+    dags >> [skipgram, ranker_train]
+    skipgram >> encoder
+    [skipgram, encoder, ranker_train] >> models
+    encoder >> Edge(constraint="false") >> index
+    lake >> store
+    store >> Edge(style="dashed") >> rank
+    models >> Edge(label="index bundle") >> index
+    models >> rank
+    rank >> metrics >> Edge(minlen="0") >> dash
 
 
 @case.diagram("Embedding training", stage="model", direction="TB")
@@ -476,33 +577,35 @@ def embedding_training():
         negatives = Document("Same-market negatives")
         content_in = S3("Listing content")
     with stage("model", "Embeddings"):
-        skipgram = NeuralNetwork("Skip-gram trainer")
-        content = NeuralNetwork("Content tower")
+        trainer = skip_gram()
+        encoder = content_encoder()
         vectors = EmbeddingService("Listing vectors")
     with stage("serving", "Index"):
-        index = VectorIndex("HNSW per market")
+        index = listing_index()
     sessions >> [positives, booked, negatives]
-    [positives, booked, negatives] >> skipgram
-    skipgram >> Edge(label="targets", constraint="false") >> content
-    content_in >> content
-    skipgram >> vectors
-    content >> Edge(label="cold start") >> vectors
+    [positives, booked, negatives] >> trainer
+    trainer >> Edge(label="targets", constraint="false") >> encoder
+    content_in >> encoder
+    trainer >> vectors
+    encoder >> Edge(label="cold start") >> vectors
     vectors >> Edge(label="int8") >> index
 
 
-@case.diagram("Retrieval and ranking funnel", stage="serving")
+@case.diagram("Retrieval and ranking funnel", stage="serving", direction="TB")
 def funnel():
     guest = User("Guest views listing")
     with stage("serving", "Retrieve: 7 M to 150"):
-        query = EmbeddingService("Anchor + session vector")
-        ann = VectorIndex("HNSW: top 300")
-        avail = Redis("Eligibility: ~150")
+        service = session_context()
+        query = query_vector()
+        ann = listing_index()
+        avail = availability()
     with stage("serving", "Rank: 150 to 12"):
-        feats = FeatureStore("Batched features")
-        ranker = ModelServer("Ranker: click × book")
-        rules = Sort("Caps and exploration")
-        cards = Document("12 cards")
-    guest >> query >> ann >> avail
-    avail >> Edge(label="candidates", constraint="false") >> ranker
-    # the ranking row reads right to left so the flow snakes without crossing itself
-    cards << rules << ranker << feats
+        store = features()
+        rank = ranker()
+        rules = caps()
+        pricing = card_pricing()
+    guest >> service >> Edge(label="anchor + session") >> query >> ann
+    ann >> Edge(label="top 300") >> avail
+    avail >> Edge(label="~150 candidates") >> rank
+    store >> Edge(style="dashed") >> rank
+    rank >> rules >> Edge(label="12 cards") >> pricing
