@@ -8,7 +8,7 @@ from diagrams.onprem.inmemory import Redis
 from diagrams.onprem.monitoring import Grafana, Prometheus
 from diagrams.onprem.network import Nginx
 from diagrams.onprem.queue import Kafka
-from diagrams.programming.flowchart import Decision, Merge, Sort
+from diagrams.programming.flowchart import Collate, Decision, Merge, Sort
 
 from mlsd import (Candidate, CaseStudy, Component, DataPreparation, Evaluation, Feature, Framing,
                   Metric, ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving,
@@ -451,6 +451,7 @@ def architecture():
         cache = viewer_cache()
         connected = author_posts()
         ann = recs_ann()
+        trending = trends()
         filters = hard_filters()
         light = light_ranker()
         ranker = mmoe_ranker()
@@ -471,7 +472,7 @@ def architecture():
 
     viewer >> Edge(label="open feed") >> api
     api >> Edge(style="dashed") >> cache
-    api >> [connected, ann] >> filters >> light >> ranker >> rerank
+    api >> [connected, ann, trending] >> filters >> light >> ranker >> rerank
     rerank >> Edge(label="page", constraint="false") >> api
     rerank >> Edge(label="impressions", constraint="false") >> events
     events >> stream >> features
@@ -511,20 +512,17 @@ def mmoe():
     with stage("model", "Shared bottom"):
         emb = NeuralNetwork("Embeddings and attention")
         experts = [NeuralNetwork(f"Expert {i}") for i in (4, 3, 2, 1)]  # drawn top-down as 1-4
+        mix = Collate("Expert outputs")
     with stage("model", "A gate and a tower per task"):
-        heads = [(NeuralNetwork(f"Gate {name}"), NeuralNetwork(f"P({name})")) for name in
-                 ("like", "comment", "share", "click", "dwell 10 s", "hide", "report",
-                  "worth it")]
+        heads = [(NeuralNetwork(f"Gate: {name.split()[0]}"), NeuralNetwork(f"P({name})"))
+                 for name in ("like", "comment", "share", "click", "dwell 10 s", "hide", "report",
+                              "worth it")]
     with stage("serving", "Ranking"):
         value = Sort("Value score V")
 
     for source in (ids, content, history):
         source >> emb
     for expert in experts:
-        emb >> expert
+        emb >> expert >> mix
     for gate, tower in heads:
-        emb >> Edge(style="dashed") >> gate
-        gate >> tower >> value
-    for expert in experts:
-        for gate, _ in heads:
-            expert >> Edge(color="#adb5bd") >> gate
+        mix >> gate >> tower >> value
