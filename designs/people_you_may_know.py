@@ -515,23 +515,23 @@ def architecture():
 
 @case.diagram("Candidate funnel", stage="serving")
 def funnel():
-    with stage("serving", "Per request: 500 to 20"):
-        fresh = fresh_edges()
-        filters = exclusion_filters()
-        scorer = ranker()
-        caps = diversity()
-        cards = Document("20 cards")
     with stage("data", "Daily batch: ~1,500 per member"):
         walks = Collate("Two-hop walks")
         cohorts = Document("Company and school")
         contacts = Document("Contact matches")
         ann = member_ann()
         prescore = Sort("GBDT pre-score")
+    with stage("data", "Within seconds"):
+        fresh = fresh_edges()
+    with stage("serving", "Per request: 500 to 20"):
         store = candidate_store()
-    [walks, cohorts, contacts, ann] >> prescore >> store
-    store >> Edge(constraint="false") >> filters
-    # the request row reads right to left so the flow snakes without crossing itself
-    cards << caps << scorer << filters << fresh
+        filters = exclusion_filters()
+        scorer = ranker()
+        caps = diversity()
+    cards = Document("20 cards")
+    [walks, cohorts, contacts, ann] >> prescore >> Edge(label="top 500") >> store
+    fresh >> Edge(label="fresh list") >> store
+    store >> filters >> scorer >> caps >> cards
 
 
 @case.diagram("Multi-task ranker", stage="model", direction="TB")
