@@ -149,7 +149,7 @@ case = CaseStudy(
             "recommendation index holds about a billion public posts from the last week: "
             "{embedding_index_raw} as raw vectors, {recommended_posts_ann.size} as 32-byte "
             "product-quantisation codes, small enough for four in-memory shards. Feature "
-            "logs grow by {request_logs_per_year}, so raw logs expire after 60 days "
+            "logs grow by {request_logs_per_year} a year, so raw logs expire after 60 days "
             "({training_logs.size}); only the down-sampled daily training partitions are kept "
             "longer."),
     ),
@@ -388,7 +388,7 @@ case = CaseStudy(
             "{light_ranker.replicas} of light ranker and {feature_store.replicas} of feature "
             "store. The MMoE runs on {mmoe_ranker.replicas}, with embedding tables sharded "
             "and hot rows cached. Upload-time content encoding takes "
-            "{content_encoders.hours}. The client prefetches the next page and keeps the "
+            "{content_encoders.hours} a day. The client prefetches the next page and keeps the "
             "ranked cursor, so scrolling rarely waits for the server."),
         compression=(
             "Product quantisation shrinks the recommendation index from {embedding_index_raw} "

@@ -139,7 +139,7 @@ case = CaseStudy(
             "daily job at about 14 T path visits, or {daily_candidate_generation.hours} at "
             "2 M visits a second per core. Daily GNN inference over every member takes "
             "{gnn_embeddings.hours}. Impression logs (20 cards at about 100 bytes) come to "
-            "{request_logs_per_year}."),
+            "{request_logs_per_year} a year."),
     ),
     framing=Framing(
         ml_objective=(
