@@ -11,8 +11,8 @@ from diagrams.programming.flowchart import Collate, Decision, Document, Sort
 
 from mlsd import (Candidate, CaseStudy, Component, DataPreparation, Evaluation, Feature, Framing,
                   Metric, ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving,
-                  parallel, stage)
-from mlsd.nodes import (EmbeddingService, FeatureStore, ModelRegistry, ModelServer,
+                  stage)
+from mlsd.nodes import (FeatureStore, ModelRegistry, ModelServer,
                         NeuralNetwork, VectorIndex)
 
 # Online path. The API, the filters, the ranker and the re-rank run on one CPU fleet, sized
@@ -540,7 +540,7 @@ def ranker_model():
         viewer = FeatureStore("Viewer features")
         pair = FeatureStore("Pair and graph")
         candidate = FeatureStore("Candidate features")
-        emb = EmbeddingService("GNN embeddings")
+        emb = gnn()
     with stage("model", "DCN-v2"):
         cross = NeuralNetwork("Cross layers")
         deep = NeuralNetwork("Deep layers")
