@@ -1,19 +1,77 @@
 """News feed: rank the posts a user sees in a personalised social feed."""
 from diagrams import Edge
 from diagrams.aws.storage import S3
-from diagrams.onprem.analytics import Flink, Spark
+from diagrams.onprem.analytics import Flink
 from diagrams.onprem.client import Client, User
 from diagrams.onprem.database import Cassandra
 from diagrams.onprem.inmemory import Redis
 from diagrams.onprem.monitoring import Grafana, Prometheus
 from diagrams.onprem.network import Nginx
 from diagrams.onprem.queue import Kafka
-from diagrams.programming.language import Python
+from diagrams.programming.flowchart import Collate, Decision, Merge, Sort
 
-from mlsd import (Candidate, CaseStudy, DataPreparation, Evaluation, Feature, Framing, Metric,
-                  ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving, stage)
+from mlsd import (Candidate, CaseStudy, Component, DataPreparation, Evaluation, Feature, Framing,
+                  Metric, ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving,
+                  parallel, stage)
 from mlsd.nodes import (EmbeddingService, FeatureStore, ModelRegistry, ModelServer,
                         NeuralNetwork, VectorIndex)
+
+# Online path. The feed API, the hard filters and the value re-rank are CPU steps of one
+# request on the same mixer hosts, so that fleet is sized from their summed time.
+feed_api = Component("Feed API", Nginx, stage="serving", latency_ms=3, in_flight=32,
+                     host="Feed mixer hosts",
+                     note="Orchestrates the funnel and returns the page and its cursor.")
+hard_filters = Component("Hard filters", Decision, stage="serving", latency_ms=5, in_flight=32,
+                         host="Feed mixer hosts",
+                         note="Drops seen, blocked, muted, audience-restricted and "
+                              "policy-violating posts before any model runs.")
+value_rerank = Component("Value model and re-rank", Sort, stage="serving", latency_ms=6,
+                         in_flight=32, host="Feed mixer hosts",
+                         note="Computes V, applies integrity demotions and diversity limits.")
+viewer_cache = Component("Viewer and graph cache", Redis, stage="serving", latency_ms=5,
+                         in_flight=128, items=700e6, bytes_per_item=5e3,
+                         note="Per daily viewer: features and the graph neighbourhood "
+                              "(about 500 ids).")
+author_posts = Component("Author post lists", Cassandra, stage="serving", latency_ms=20,
+                         calls=16, in_flight=128, items=2.8e9, bytes_per_item=64,
+                         note="A week of post ids per author; a request reads the lists of "
+                              "its connections from 16 shards (fan-out on read).")
+recs_ann = Component("Recommended posts ANN", VectorIndex, stage="serving", latency_ms=15,
+                     calls=4, in_flight=32, items=1e9, bytes_per_item=32,
+                     note="A week of public posts as 32-byte PQ codes in 4 in-memory shards.")
+trends = Component("Trending in locale", Redis, stage="serving", latency_ms=2,
+                   note="Top posts per locale, refreshed every minute.")
+light_ranker = Component("Light ranker", ModelServer, stage="serving", latency_ms=10,
+                         in_flight=16,
+                         note="Two-tower model on CPU: about 2,000 cached post vectors "
+                              "scored in one matrix product per action; keeps 500.")
+feature_store = Component("Feature store", FeatureStore, stage="data", latency_ms=15,
+                          in_flight=64, items=70e9, bytes_per_item=48,
+                          note="Online features, mostly viewer-author affinity (about 100 "
+                               "authors per daily viewer) and live post counters.")
+mmoe_ranker = Component("MMoE ranker", ModelServer, stage="serving", latency_ms=40,
+                        in_flight=16, hardware="GPU",
+                        note="Scores 500 posts for seven actions and the survey head in one "
+                             "fp16 batch.")
+
+# Streaming and batch work, and the logs training reads.
+content_encoders = Component("Content encoders", EmbeddingService, stage="data",
+                             hardware="GPU", items_per_day=400e6, per_second=500,
+                             note="Text, image and video embeddings of every new post at "
+                                  "upload.")
+post_tower = Component("Post tower", EmbeddingService, stage="serving", items_per_day=143e6,
+                       per_second=2000,
+                       note="Encodes the public posts that pass quality checks (about a "
+                            "seventh of the index a day) into the live ANN index.")
+stream_job = Component("Label join and counters", Flink, stage="data", items_per_day=95e9,
+                       per_second=50e3,
+                       note="About 84 B impressions and 11 B actions a day.")
+training_logs = Component("Training logs", S3, stage="data", items=504e9, bytes_per_item=3e3,
+                          note="60 days of feature logs at 8.4 B requests a day.")
+daily_training = Component("Daily training", NeuralNetwork, stage="model", hardware="GPU",
+                           items_per_day=27e9, per_second=100e3,
+                           note="Warm-starts the MMoE on one day of rows.")
+registry = Component("Model registry", ModelRegistry, stage="model")
 
 case = CaseStudy(
     slug="news-feed",
@@ -25,6 +83,9 @@ case = CaseStudy(
             "opens the app, they should see the posts from friends, pages, groups and "
             "recommended creators that matter most to them, in order, within a fraction of a "
             "second. How would you build it, and how would you know it works?"),
+    components=[feed_api, viewer_cache, author_posts, recs_ann, trends, hard_filters,
+                light_ranker, feature_store, mmoe_ranker, value_rerank, content_encoders,
+                post_tower, stream_job, training_logs, daily_training, registry],
     requirements=Requirements(
         objective=(
             "Make people come back because the feed was worth their time: more daily users "
@@ -66,8 +127,8 @@ case = CaseStudy(
                 "First page within 200 ms at p99 on the server, so the feed appears as the app "
                 "opens; later pages are prefetched."),
             "throughput": (
-                "About 292 k feed requests per second at peak, each scoring 500 posts in the "
-                "heavy ranker: roughly 150 M post scorings per second."),
+                "About {peak_qps} at peak, each scoring 500 posts in the heavy ranker: "
+                "roughly 150 M post scorings per second."),
             "privacy": (
                 "Audience settings are enforced before ranking; affinity uses interaction "
                 "counts, never message content; deletions propagate to indexes and training "
@@ -79,14 +140,18 @@ case = CaseStudy(
         scale=Scale(daily_active_users=700e6, requests_per_user=12, peak_to_average=3,
                     items=1e9, embedding_dim=128, bytes_per_dim=4, compressed_bytes_per_item=32,
                     log_bytes_per_request=3000, new_items_per_day=400e6, bytes_per_new_item=5e3,
-                    latency_ms=40, concurrency_per_replica=16),
+                    requests="feed requests", new_items="posts"),
         notes=(
-            "Reading the estimates: at 40 ms per batched request and 16 in flight, the heavy "
-            "ranker needs about 1,200 GPU replicas at peak, the cost the light ranker exists to "
-            "protect. The recommendation index holds about a billion public posts from the "
-            "last week: 512 GB as raw vectors, 32 GB as 32-byte product-quantisation codes, "
-            "small enough for a few in-memory shards. Impression logs grow by about 9 PB a "
-            "year, so raw logs are kept for 60 days and sampled beyond that."),
+            "Reading the estimates: the heavy ranker needs {mmoe_ranker.replicas} at peak, "
+            "the cost the light ranker exists to protect by cutting 2,000 posts to 500. The "
+            "second cost is fan-out on read: each request reads the recent-post lists of its "
+            "connections from 16 shards, which takes {author_post_lists.replicas}. The "
+            "recommendation index holds about a billion public posts from the last week: "
+            "{embedding_index_raw} as raw vectors, {recommended_posts_ann.size} as 32-byte "
+            "product-quantisation codes, small enough for four in-memory shards. Feature "
+            "logs grow by {request_logs_per_year} a year, so raw logs expire after 60 days "
+            "({training_logs.size}); only the down-sampled daily training partitions are kept "
+            "longer."),
     ),
     framing=Framing(
         ml_objective=(
@@ -124,14 +189,15 @@ case = CaseStudy(
         },
         notes=(
             "Predicting actions separately and combining them at the end is the key design "
-            "choice: product and integrity teams can change the weights without retraining, "
+            "choice: product and integrity teams can change the weights without retraining "
+            "(the light ranker predicts the same actions and uses the same weights), "
             "each head can be calibrated and monitored on its own, and a new reaction is a "
             "new head, not a new model. The price is that the heads must be calibrated, since "
             "they are summed."),
     ),
     data=DataPreparation(
         sources={
-            "Post store": "Author, audience, text, media references and creation time in a sharded key-value store, with change events on Kafka.",
+            "Post store": "Author, audience, text, media references and creation time in Cassandra, sharded by author, with change events on Kafka; a week of post ids per author forms the author post lists candidate generation reads.",
             "Social graph": "Friendships, follows, groups, blocks and mutes in a cached graph store.",
             "Engagement events": "Impressions with viewport time and every action, from clients to Kafka, landed hourly on S3.",
             "Impression feature logs": "The features each served post was scored with, written by the ranker.",
@@ -172,8 +238,9 @@ case = CaseStudy(
             "viewer may not see. Message content is never read; only counts of exchanges "
             "feed affinity. Deleted posts and accounts are removed from the index within "
             "minutes and from training data at the next partition rebuild. Teenagers get "
-            "stricter recommendation rules and no sensitive-interest topics. Logs are "
-            "pseudonymised and expire after 60 days."),
+            "stricter recommendation rules and no sensitive-interest topics. Raw logs are "
+            "pseudonymised and expire after 60 days; the training partitions built from them "
+            "keep pseudonymous ids only."),
         bias=(
             "**Exposure bias**: the model learns only from what earlier rankers showed, so a "
             "2% slice gets mild randomisation among close scores. **Position bias**: top posts "
@@ -216,8 +283,10 @@ case = CaseStudy(
         choice=(
             "**MMoE** with four experts, history attention and seven task towers, plus a "
             "small survey head. The light ranker is a two-tower model distilled from the "
-            "MMoE's value score, so post vectors are cached and 2,000 candidates cost one "
-            "matrix product. A separate two-tower retriever, trained on engagement with "
+            "MMoE's per-action predictions, with one output per action combined by the same "
+            "value weights, so a weight change reaches both rankers at once; post vectors are "
+            "cached and 2,000 candidates cost one matrix product per action. A separate "
+            "two-tower retriever, trained on engagement with "
             "unconnected posts, feeds the recommendation index."),
         loss=(
             "A weighted sum of binary cross-entropies, one per action, *L = Σₜ λₜ · BCEₜ*, "
@@ -227,9 +296,13 @@ case = CaseStudy(
             "Down-sampled impressions carry their inverse sampling weight. The survey head "
             "uses cross-entropy on the few labelled impressions only."),
         training_data=(
-            "One example per counted impression. Positive rates differ by orders of "
+            "One example per counted impression, about 84 B a day (some 10 of the posts "
+            "served per request are seen). Positive rates differ by orders of "
             "magnitude: roughly 4% like, 0.5% comment, 0.2% share, 0.05% hide. Impressions "
-            "with no action at all are down-sampled to 25%; those with any action are kept. "
+            "with no action at all (about 90%) are down-sampled to 25%; those with any action "
+            "are kept, so a day yields about 27 B rows and the daily warm start takes "
+            "{daily_training.hours} at 100 k rows a second per GPU; the full retrain on 14 "
+            "days costs about fourteen times that. "
             "Fast scroll-pasts are real negatives and stay in. Examples are capped at 300 per "
             "viewer per day. The model trains on 14 days, validates on the next day and "
             "tests on the one after; production warm-starts daily and fully retrains every "
@@ -300,26 +373,26 @@ case = CaseStudy(
                 "Weekly: retrain the two-tower retriever, re-encode the week's public posts and rebuild the PQ index offline, then swap it in.",
             ]),
         ],
-        latency_budget={
-            "Viewer features and graph lookup": 10,
-            "Candidate generation (parallel sources)": 40,
-            "Filters and dedup": 10,
-            "Light ranker (2,000 posts)": 20,
-            "Feature hydration (500 posts)": 25,
-            "MMoE ranker on GPU": 40,
-            "Value model, demotions, re-rank": 15,
-            "Ads merge": 5,
-            "Post hydration and response": 20,
-            "Network headroom": 15,
-        },
+        latency_path=[feed_api, viewer_cache, parallel(author_posts, recs_ann, trends),
+                      hard_filters, light_ranker, feature_store, mmoe_ranker, value_rerank,
+                      ("Ads merge", 2), ("Post hydration and response", 10)],
+        latency_target_ms=200,
         placement=(
-            "Ranking runs in the platform's data centres in each region. Candidate generation "
-            "and the light ranker run on CPU fleets with the PQ index in memory; the MMoE "
-            "runs on about 1,200 GPU replicas at peak, with embedding tables sharded and hot "
-            "rows cached. The client prefetches the next page and keeps the ranked cursor, so "
-            "scrolling rarely waits for the server."),
+            "Ranking runs in the platform's data centres in each region. The median request "
+            "spends {latency_total} on the server against the {latency_target} p99 target; "
+            "the rest is room for tails, since the slowest of 16 author-list shards sets the "
+            "candidate step. CPU fleets at peak: {feed_mixer_hosts.replicas} of feed mixers "
+            "(API, filters and re-rank share a host, sized from their summed time), "
+            "{author_post_lists.replicas} of author-list reads, "
+            "{recommended_posts_ann.replicas} of ANN shards with the PQ index in memory, "
+            "{light_ranker.replicas} of light ranker and {feature_store.replicas} of feature "
+            "store. The MMoE runs on {mmoe_ranker.replicas}, with embedding tables sharded "
+            "and hot rows cached. Upload-time content encoding takes "
+            "{content_encoders.hours} a day. The client prefetches the next page and keeps the "
+            "ranked cursor, so scrolling rarely waits for the server."),
         compression=(
-            "Product quantisation shrinks the recommendation index from 512 GB to 32 GB; the "
+            "Product quantisation shrinks the recommendation index from {embedding_index_raw} "
+            "to {recommended_posts_ann.size}; the "
             "top few hundred hits are refined with full vectors kept on SSD. Embedding tables "
             "are int8 with per-row scales and pruned of ids unseen for 60 days. The MMoE runs "
             "in fp16 and the light ranker is distilled from it."),
@@ -350,7 +423,7 @@ case = CaseStudy(
         ],
         alerts=[
             "Empty or short feed rate above 0.1% for five minutes pages the on-call.",
-            "p99 above 200 ms for ten minutes, or the light-ranker fallback above 2% of requests.",
+            "p99 above {latency_target} for ten minutes, or the light-ranker fallback above 2% of requests.",
             "Any head's calibration outside ±10% in a major country for two hours.",
             "Engagement counter lag above five minutes, or a sudden shift in feed composition.",
         ],
@@ -374,80 +447,82 @@ case = CaseStudy(
 def architecture():
     viewer = User("Viewer")
     with stage("serving", "Feed request path"):
-        api = Nginx("Feed API")
-        inventory = Cassandra("Connected posts")
-        ann = VectorIndex("Recommended posts ANN")
-        light = ModelServer("Light ranker")
-        ranker = ModelServer("MMoE ranker (GPU)")
-        rerank = Python("Value model and re-rank")
+        api = feed_api()
+        cache = viewer_cache()
+        connected = author_posts()
+        ann = recs_ann()
+        trending = trends()
+        filters = hard_filters()
+        light = light_ranker()
+        ranker = mmoe_ranker()
+        rerank = value_rerank()
+        tower = post_tower()
     with stage("data", "Events and features"):
         events = Kafka("Impressions and actions")
-        stream = Flink("Label join and counters")
-        features = FeatureStore("Feature store")
-        logs = S3("Training logs")
-        encoders = EmbeddingService("Content encoders")
+        stream = stream_job()
+        features = feature_store()
+        logs = training_logs()
+        encoders = content_encoders()
     with stage("model", "Training"):
-        trainer = Spark("Daily training")
-        registry = ModelRegistry("Model registry")
+        trainer = daily_training()
+        models = registry()
     with stage("monitoring", "Monitoring"):
         metrics = Prometheus("Calibration and feed mix")
         dash = Grafana("Dashboards")
 
     viewer >> Edge(label="open feed") >> api
-    api >> inventory >> light
-    api >> ann >> light
-    light >> ranker >> rerank
+    api >> Edge(style="dashed") >> cache
+    api >> [connected, ann, trending] >> filters >> light >> ranker >> rerank
+    rerank >> Edge(label="page", constraint="false") >> api
     rerank >> Edge(label="impressions", constraint="false") >> events
     events >> stream >> features
-    stream >> logs >> trainer >> registry
-    registry >> Edge(label="models") >> ranker
+    stream >> logs >> trainer >> models
+    models >> Edge(label="models") >> ranker
     features >> Edge(style="dashed") >> ranker
-    encoders >> Edge(label="new posts") >> ann
+    encoders >> Edge(label="new posts") >> tower >> ann
     stream >> metrics >> dash
 
 
 @case.diagram("Ranking funnel", stage="serving")
 def funnel():
-    with stage("data", "Candidate sources"):
-        friends = Cassandra("Friends and follows")
-        groups = Cassandra("Groups")
-        recs = VectorIndex("Two-tower ANN")
-        trending = Redis("Trending in locale")
-    with stage("serving", "Ranking, 200 ms"):
-        merge = Python("Merge and filter\n~2,000 posts")
-        light = ModelServer("Light ranker\n500 posts")
-        heavy = ModelServer("MMoE ranker\n7 actions")
-        value = Python("Value score and demotions")
-        diversity = Python("Diversity re-rank")
+    with stage("serving", "Candidate sources"):
+        connected = author_posts()
+        recs = recs_ann()
+        trending = trends()
+    with stage("serving", "Ranking"):
+        merge = Merge("Merge\n~2,000 posts")
+        filters = hard_filters()
+        light = light_ranker()
+        heavy = mmoe_ranker()
+        value = value_rerank()
     page = Client("Page of 15 posts")
 
-    for source in (friends, groups, recs, trending):
-        source >> merge
-    merge >> light >> heavy >> value >> diversity >> page
+    connected >> Edge(label="friends, follows, groups") >> merge
+    [recs, trending] >> merge
+    merge >> filters >> light >> Edge(label="500") >> heavy >> Edge(label="7 actions") >> value
+    value >> page
 
 
 @case.diagram("MMoE multi-task ranker", stage="model")
 def mmoe():
     with stage("data", "Inputs"):
-        ids = FeatureStore("Viewer and author ids")
-        affinity = FeatureStore("Affinity and live counts")
+        ids = feature_store()
         content = EmbeddingService("Post content embeddings")
         history = FeatureStore("Engagement history")
     with stage("model", "Shared bottom"):
         emb = NeuralNetwork("Embeddings and attention")
         experts = [NeuralNetwork(f"Expert {i}") for i in (4, 3, 2, 1)]  # drawn top-down as 1-4
-        gates = NeuralNetwork("Gate per task")
-    with stage("model", "Task towers"):
-        towers = [NeuralNetwork(name) for name in
-                  ("P(like)", "P(comment)", "P(share)", "P(click)", "P(dwell 10 s)",
-                   "P(hide)", "P(report)")]
+        mix = Collate("Expert outputs")
+    with stage("model", "A gate and a tower per task"):
+        heads = [(NeuralNetwork(f"Gate: {name.split()[0]}"), NeuralNetwork(f"P({name})"))
+                 for name in ("like", "comment", "share", "click", "dwell 10 s", "hide", "report",
+                              "worth it")]
     with stage("serving", "Ranking"):
-        value = Python("Value score V")
+        value = Sort("Value score V")
 
-    for source in (ids, affinity, content, history):
+    for source in (ids, content, history):
         source >> emb
     for expert in experts:
-        emb >> expert >> gates
-    emb >> Edge(style="dashed") >> gates
-    for tower in towers:
-        gates >> tower >> value
+        emb >> expert >> mix
+    for gate, tower in heads:
+        mix >> gate >> tower >> value

@@ -7,12 +7,57 @@ from diagrams.onprem.database import Cassandra, JanusGraph, PostgreSQL
 from diagrams.onprem.monitoring import Grafana, Prometheus
 from diagrams.onprem.network import Nginx
 from diagrams.onprem.queue import Kafka
-from diagrams.programming.flowchart import Collate, Document, Sort
+from diagrams.programming.flowchart import Collate, Decision, Document, Sort
 
-from mlsd import (Candidate, CaseStudy, DataPreparation, Evaluation, Feature, Framing, Metric,
-                  ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving, stage)
-from mlsd.nodes import (EmbeddingService, FeatureStore, ModelRegistry, ModelServer,
+from mlsd import (Candidate, CaseStudy, Component, DataPreparation, Evaluation, Feature, Framing,
+                  Metric, ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving,
+                  stage)
+from mlsd.nodes import (FeatureStore, ModelRegistry, ModelServer,
                         NeuralNetwork, VectorIndex)
+
+# Online path. The API, the filters, the ranker and the re-rank run on one CPU fleet, sized
+# from their summed time per request.
+page_api = Component("Network page API", Nginx, stage="serving", latency_ms=3, in_flight=8,
+                     host="PYMK serving hosts",
+                     note="Orchestrates a request and serialises the cards.")
+exclusion_filters = Component("Exclusion filters", Decision, stage="serving", latency_ms=4,
+                              in_flight=8, host="PYMK serving hosts",
+                              note="Connections, pending invitations, blocks both ways, "
+                                   "dismissals and privacy-excluded pairs.")
+ranker = Component("Multi-task ranker", ModelServer, stage="serving", latency_ms=25,
+                   in_flight=8, host="PYMK serving hosts",
+                   note="DCN-v2 with send, accept, report and value heads over about 500 "
+                        "candidates.")
+diversity = Component("Diversity and caps", Sort, stage="serving", latency_ms=4, in_flight=8,
+                      host="PYMK serving hosts",
+                      note="Diversity of reasons and per-recipient weekly caps.")
+candidate_store = Component("Candidate store", Cassandra, stage="serving", latency_ms=8,
+                            calls=2, in_flight=64, items=350e6, bytes_per_item=6e3,
+                            note="Top 500 ids and scores (12 bytes each) per monthly-active "
+                                 "member; a request reads its stored and its fresh list.")
+feature_store = Component("Feature store", FeatureStore, stage="data", latency_ms=20,
+                          in_flight=64, items=175e9, bytes_per_item=32,
+                          note="Mostly pair features for stored candidates (350 M members × "
+                               "500), plus member rows and counters.")
+member_ann = Component("Member ANN index", VectorIndex, stage="data", items=900e6,
+                       bytes_per_item=32,
+                       note="IVF-PQ over the GNN member embeddings, 32-byte codes.")
+
+# Batch and streaming work, and the stores they read.
+connection_graph = Component("Connection graph", JanusGraph, stage="data", items=70e9,
+                             bytes_per_item=64, items_per_day=25e6,
+                             note="Both adjacency directions plus metadata per connection.")
+fresh_edges = Component("Fresh edges", Flink, stage="data", items_per_day=25e6, per_second=500,
+                        note="Per new connection: read both neighbourhoods, write fresh "
+                             "candidates for both members.")
+candidate_job = Component("Daily candidate generation", Spark, stage="data",
+                          items_per_day=350e6, per_second=50,
+                          note="Up to 200 × 200 two-hop paths per member (40 k), at about "
+                               "2 M path visits a second per core.")
+gnn = Component("GNN embeddings", NeuralNetwork, stage="model", hardware="GPU",
+                items_per_day=900e6, per_second=5e3,
+                note="Daily inference over every member with sampled neighbourhoods.")
+registry = Component("Model registry", ModelRegistry, stage="model")
 
 case = CaseStudy(
     slug="people-you-may-know",
@@ -24,6 +69,8 @@ case = CaseStudy(
     prompt=("A professional networking site with about 900 M members wants to help them grow "
             "useful networks. Design the *People you may know* feature, which suggests members "
             "to invite on the network page, after a new connection and in a weekly e-mail."),
+    components=[page_api, candidate_store, exclusion_filters, feature_store, ranker, diversity,
+                member_ann, connection_graph, fresh_edges, candidate_job, gnn, registry],
     requirements=Requirements(
         objective=(
             "Grow a **valuable professional graph**: more accepted connections that lead to "
@@ -65,7 +112,7 @@ case = CaseStudy(
             "latency": (
                 "**150 ms at p99** for the network page, including card hydration."),
             "throughput": (
-                "About 4.2 k requests per second on average and 10.4 k at peak, plus a "
+                "About {average_qps} on average and {peak_qps} at peak, plus a "
                 "nightly batch over about 350 M monthly-active members."),
             "privacy": (
                 "Suggestions must not leak private signals (profile views, contact uploads, "
@@ -78,17 +125,21 @@ case = CaseStudy(
         scale=Scale(daily_active_users=120e6, requests_per_user=3, peak_to_average=2.5,
                     items=900e6, embedding_dim=128, compressed_bytes_per_item=32,
                     log_bytes_per_request=2000, new_items_per_day=25e6,
-                    bytes_per_new_item=64, latency_ms=30, concurrency_per_replica=8,
+                    bytes_per_new_item=64,
                     users="members", requests="PYMK requests", new_items="connection edges"),
         notes=(
             "Here the *items* are members (900 M embeddings) and the new content is "
             "connection edges, about 25 M a day at 64 bytes each (both adjacency directions "
-            "plus metadata), or roughly 580 GB of graph growth a year. The raw embedding "
-            "table, about 460 GB, becomes about 29 GB with 32-byte PQ codes. The bigger cost "
-            "is friends-of-friends: a member with 500 connections whose connections each have "
+            "plus metadata), or {connection_graph.growth} of graph growth a year on a graph "
+            "of {connection_graph.size}. The raw embedding table, {embedding_index_raw}, "
+            "becomes {member_ann_index.size} with 32-byte PQ codes. The bigger cost is "
+            "friends-of-friends: a member with 500 connections whose connections each have "
             "500 has 250 k two-hop paths, so exhaustive expansion for every member is out; "
-            "we prune hubs and sample walks. Impression logs (20 cards at about 100 bytes) "
-            "come to roughly 260 TB a year."),
+            "we sample hubs down to 200 neighbours, which caps a member at 40 k paths and the "
+            "daily job at about 14 T path visits, or {daily_candidate_generation.hours} at "
+            "2 M visits a second per core. Daily GNN inference over every member takes "
+            "{gnn_embeddings.hours}. Impression logs (20 cards at about 100 bytes) come to "
+            "{request_logs_per_year} a year."),
     ),
     framing=Framing(
         ml_objective=(
@@ -245,14 +296,18 @@ case = CaseStudy(
         loss=(
             "GNN: sampled softmax over edges formed in the last 90 days, with in-batch "
             "negatives plus hard negatives from two-hop pairs that never connected despite "
-            "being shown. Ranker: `BCE(send) + BCE(send and accept) + 2 * BCE(report | send) "
-            "+ 0.5 * BCE(value | accept)`, with the accept head as `p(send) * p(accept | "
-            "send)` so it trains on all impressions rather than only on sends."),
+            "being shown. Ranker: `BCE(send) + BCE(send and accept) + 2 * BCE(send and "
+            "report) + 0.5 * BCE(send, accept and value)`. Each conditional head enters as a "
+            "product (`p(send) * p(accept | send)`, `p(send) * p(report | send)`, and "
+            "`p(send) * p(accept | send) * p(value | accept)`), so every head trains on all "
+            "impressions rather than only on the sends or acceptances that select it."),
         training_data=(
             "The ranker uses 28 days of viewport impressions ending 14 days ago so labels "
             "have matured: roughly 80 B, since about 8 of the 20 cards per request are seen. "
-            "Sends are about 3% of impressions and roughly 60% of sends are accepted; "
-            "non-sends are down-sampled to 5% and re-weighted, leaving about 6 B rows. Each "
+            "Sends are about 1% of impressions and roughly half of sends are accepted, "
+            "which makes about 14 M accepted PYMK connections a day, a bit over half of the "
+            "25 M new edges; non-sends are down-sampled to 5% and re-weighted, leaving about "
+            "5 B rows. Each "
             "viewer is capped at 200 impressions per day so power users do not dominate, and "
             "accounts flagged by integrity systems are removed. Splits are by time (train on "
             "the first 21 days, validate and test on the next 7) and by viewer."),
@@ -265,7 +320,7 @@ case = CaseStudy(
     evaluation=Evaluation(
         offline=[
             Metric("Recall@500 of future edges",
-                   "Share of PYMK-driven edges formed in the next 14 days that were already in "
+                   "Share of all edges formed in the next 14 days, by any route, that were already in "
                    "the member's stored top 500; it bounds the whole funnel."),
             Metric("AUC and calibration per head",
                    "The score multiplies probabilities, so each head must rank well and be "
@@ -336,23 +391,23 @@ case = CaseStudy(
                 "registry after offline and shadow checks.",
             ]),
         ],
-        latency_budget={
-            "Read candidate list": 10,
-            "Merge fresh candidates": 10,
-            "Exclusion filters": 10,
-            "Batched feature fetch": 35,
-            "Ranker (~500 candidates)": 40,
-            "Diversity and caps": 10,
-            "Card hydration": 25,
-            "Network and serialisation": 10,
-        },
+        latency_path=[page_api, candidate_store, exclusion_filters, feature_store, ranker,
+                      diversity, ("Card hydration", 15), ("Network", 5)],
+        latency_target_ms=150,
         placement=(
-            "Cloud. Batch runs on a Spark cluster, with GPUs for the GNN. Online ranking is "
-            "CPU: at 30 ms per request, 8 in flight and 60% utilisation, the estimate gives "
-            "**66 replicas** at peak. The candidate store holds 350 M lists of 500 ids and "
-            "scores (about 2 TB). New members without a list query the ANN index online."),
+            "Cloud. Batch runs on a Spark cluster, with GPUs for the GNN. Online serving is "
+            "CPU: the API, exclusion filters, ranker and re-rank share one fleet of "
+            "{pymk_serving_hosts.replicas} at peak, sized from their summed time per request, "
+            "not from the ranker's alone. The median request takes {latency_total} against "
+            "the {latency_target} p99 target, leaving room for the tails of the feature "
+            "fetch. The candidate store holds 350 M lists of 500 ids and scores "
+            "({candidate_store.size}). A member with no list yet (joined since the last daily "
+            "run) gets company, school and contact candidates computed on request; the "
+            "inductive GNN embeds them from profile fields and first edges in the next daily "
+            "inference, and the next candidate run gives them a full list."),
         compression=(
-            "32-byte PQ codes shrink the embedding index from about 460 GB to 29 GB, a few "
+            "32-byte PQ codes shrink the embedding index from {embedding_index_raw} to "
+            "{member_ann_index.size}, a few "
             "IVF-PQ shards instead of dozens; exact re-scoring of the top 1,000 recovers most "
             "recall. Ranker embedding tables are stored in fp16, and the batch pre-scorer is "
             "a small GBDT distilled from the ranker."),
@@ -419,58 +474,64 @@ case = CaseStudy(
 @case.diagram("System architecture")
 def architecture():
     member = User("Member")
-    with stage("data", "Data"):
-        graph = JanusGraph("Connection graph")
+    with stage("data", "Data and batch candidates"):
+        graph = connection_graph()
         profiles = PostgreSQL("Profiles")
         events = Kafka("Member events")
         lake = S3("Data lake")
-        features = FeatureStore("Feature store")
-        stream = Flink("Fresh edges")
+        features = feature_store()
+        stream = fresh_edges()
+        candgen = candidate_job()
+        ann = member_ann()
     with stage("model", "Training"):
-        gnn = NeuralNetwork("GNN embeddings")
+        embeddings = gnn()
         ranker_train = NeuralNetwork("Ranker training")
-        registry = ModelRegistry("Model registry")
-    with stage("serving", "Serving"):
-        candgen = Spark("Daily candidates")
-        store = Cassandra("Candidate store")
-        api = Nginx("Network page API")
-        ranker = ModelServer("Ranker")
+        models = registry()
+    with stage("serving", "Online serving"):
+        api = page_api()
+        store = candidate_store()
+        filters = exclusion_filters()
+        scorer = ranker()
+        rerank = diversity()
     with stage("monitoring", "Monitoring"):
         metrics = Prometheus("Metrics")
         dash = Grafana("Dashboards")
 
     [graph, profiles, events] >> lake
-    lake >> [gnn, ranker_train, features]
-    [gnn, ranker_train] >> registry
-    registry >> Edge(label="embeddings") >> candgen
+    lake >> [embeddings, ranker_train, features]
+    [embeddings, ranker_train] >> models
+    embeddings >> Edge(label="vectors") >> ann
+    [graph, ann] >> candgen
     candgen >> Edge(label="top 500") >> store
     events >> stream >> store
-    store >> ranker
-    features >> ranker
-    registry >> ranker
-    member >> api >> ranker
-    ranker >> metrics >> Edge(minlen="0") >> dash
+    member >> api >> store
+    store >> filters >> scorer >> rerank
+    features >> Edge(style="dashed") >> scorer
+    models >> Edge(label="ranker") >> scorer
+    rerank >> Edge(label="cards", constraint="false") >> api
+    rerank >> metrics >> Edge(minlen="0") >> dash
     member >> Edge(label="actions and impressions", constraint="false") >> events
 
 
 @case.diagram("Candidate funnel", stage="serving")
 def funnel():
-    with stage("serving", "Per request: 500 to 20"):
-        fresh = Flink("Fresh edges")
-        filters = Sort("Exclusion filters")
-        ranker = ModelServer("Multi-task ranker")
-        cards = Document("20 cards")
-    with stage("serving", "Daily batch: ~1,500 per member"):
+    with stage("data", "Daily batch: ~1,500 per member"):
         walks = Collate("Two-hop walks")
         cohorts = Document("Company and school")
         contacts = Document("Contact matches")
-        ann = VectorIndex("GNN neighbours")
+        ann = member_ann()
         prescore = Sort("GBDT pre-score")
-        store = Cassandra("Top 500 stored")
-    [walks, cohorts, contacts, ann] >> prescore >> store
-    store >> Edge(constraint="false") >> filters
-    # the request row reads right to left so the flow snakes without crossing itself
-    cards << Edge(label="caps") << ranker << filters << fresh
+    with stage("data", "Within seconds"):
+        fresh = fresh_edges()
+    with stage("serving", "Per request: 500 to 20"):
+        store = candidate_store()
+        filters = exclusion_filters()
+        scorer = ranker()
+        caps = diversity()
+    cards = Document("20 cards")
+    [walks, cohorts, contacts, ann] >> prescore >> Edge(label="top 500") >> store
+    fresh >> Edge(label="fresh list") >> store
+    store >> filters >> scorer >> caps >> cards
 
 
 @case.diagram("Multi-task ranker", stage="model", direction="TB")
@@ -479,7 +540,7 @@ def ranker_model():
         viewer = FeatureStore("Viewer features")
         pair = FeatureStore("Pair and graph")
         candidate = FeatureStore("Candidate features")
-        emb = EmbeddingService("GNN embeddings")
+        emb = gnn()
     with stage("model", "DCN-v2"):
         cross = NeuralNetwork("Cross layers")
         deep = NeuralNetwork("Deep layers")
