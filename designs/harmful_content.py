@@ -10,7 +10,7 @@ from diagrams.onprem.inmemory import Redis
 from diagrams.onprem.monitoring import Grafana, Prometheus
 from diagrams.onprem.network import Nginx
 from diagrams.onprem.queue import Kafka
-from diagrams.programming.flowchart import Decision, InputOutput
+from diagrams.programming.flowchart import InputOutput
 from diagrams.programming.language import Python
 
 from mlsd import (Candidate, CaseStudy, Component, DataPreparation, Evaluation, Feature,
@@ -606,7 +606,7 @@ def architecture():
 @case.diagram("Multimodal fusion model", stage="model")
 def fusion_model():
     with stage("data", "Inputs"):
-        text = InputOutput("Text, OCR, speech")
+        text = InputOutput("Post text")
         images = InputOutput("Images")
         video = InputOutput("Video frames")
         sound = InputOutput("Video audio")
@@ -640,7 +640,7 @@ def funnel():
         post = InputOutput("New post")
         screen = upload_screen()
         full = fusion_scorer()
-        policy = Decision("Policy engine")
+        policy = policy_engine()
         remove = Firewall("Remove")
         queue = review_queue()
         demote = Forums("Demote or warn")
