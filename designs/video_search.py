@@ -428,10 +428,10 @@ case = CaseStudy(
             "({lexical_full_tier.size}) queried only when the hot tier falls short; those "
             "queries wait for it on top of the {latency_total} median path, one reason the "
             "path stays well below the {latency_target} p99 target. The ANN index is "
-            "{video_ann_index.size} of PQ codes in four shards, {video_ann_index.replicas} "
-            "shard replicas at peak. Query understanding and the query tower share "
-            "{query_hosts.replicas} CPU hosts; candidate merge, ranker and policy re-rank "
-            "share {ranking_hosts.replicas}; upload processing runs on a separate "
+            "{video_ann_index.size} of PQ codes in four shards, served by "
+            "{video_ann_index.replicas} at peak. Query understanding and the query tower "
+            "share one CPU fleet ({query_hosts.replicas}); candidate merge, ranker and policy "
+            "re-rank share one GPU fleet ({ranking_hosts.replicas}); upload processing runs on a separate "
             "preemptible GPU pool."),
         compression=(
             "The query tower is distilled from 12 to 4 layers and quantised to INT8 (under "
