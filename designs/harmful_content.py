@@ -1,23 +1,83 @@
 """Harmful content: score every new post across text, images and video, and act on what breaks policy."""
 from diagrams import Edge
 from diagrams.aws.general import Forums, Users
+from diagrams.aws.ml import Textract, Transcribe
 from diagrams.generic.network import Firewall
 from diagrams.onprem.analytics import Spark
 from diagrams.onprem.client import User
+from diagrams.onprem.compute import Server
+from diagrams.onprem.inmemory import Redis
 from diagrams.onprem.monitoring import Grafana, Prometheus
 from diagrams.onprem.network import Nginx
 from diagrams.onprem.queue import Kafka
-from diagrams.programming.flowchart import Decision, InputOutput
+from diagrams.programming.flowchart import InputOutput
 from diagrams.programming.language import Python
 
-from mlsd import (Candidate, CaseStudy, DataPreparation, Evaluation, Feature, Framing, Metric,
-                  ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving, stage)
+from mlsd import (Candidate, CaseStudy, Component, DataPreparation, Evaluation, Feature,
+                  Framing, Metric, ModelDevelopment, Monitoring, Pipeline, Requirements, Scale,
+                  Serving, parallel, stage)
 from mlsd.nodes import (EmbeddingService, FeatureStore, LabelingQueue, ModelRegistry,
                         ModelServer, NeuralNetwork, VectorIndex)
+
+# Declared once: drawn in the diagrams, sized in the capacity table, timed on the latency path.
+# Media per day, from 480 M posts: 15% carry a video (72 M) and about 290 M images are attached.
+# The content-hash cache answers reshared media, leaving about 200 M unique images and 50 M
+# unique videos to encode; a video gives about 20 frames at scene changes (64 at most).
+
+# Upload screen: online, on the posting path.
+upload_api = Component("Upload API", Nginx, stage="serving", latency_ms=8, in_flight=64,
+                       host="Upload frontends", note="Receives the post, fetches thumbnails.")
+media_hasher = Component("Media hasher", Server, stage="serving", latency_ms=10, in_flight=64,
+                         host="Upload frontends",
+                         note="Exact and perceptual hashes of each media file.")
+hash_bank = Component("Hash bank", Redis, stage="serving", latency_ms=2, in_flight=32,
+                      host="Bank lookup nodes", items=400e6, bytes_per_item=64,
+                      note="Exact and perceptual hashes of banked violating media.")
+violation_bank = Component("Violation bank", VectorIndex, stage="serving", latency_ms=8,
+                           in_flight=32, host="Bank lookup nodes", items=400e6,
+                           bytes_per_item=32,
+                           note="IVF-PQ over 32-byte codes, in memory on every lookup node.")
+upload_screen = Component("Upload screen", ModelServer, stage="serving", latency_ms=40,
+                          in_flight=16, hardware="GPU",
+                          note="INT8 student of text and images, 16 posts batched per GPU.")
+policy_engine = Component("Policy engine", Server, stage="serving", latency_ms=3, calls=2,
+                          in_flight=64,
+                          note="Maps scores to actions; called by the upload screen and again "
+                               "by full scoring.")
+
+# Full scoring: streaming, each unique media file encoded once (GPU per-second rates batched).
+text_encoder = Component("Text encoder", EmbeddingService, stage="serving", hardware="GPU",
+                         items_per_day=480e6, per_second=2000,
+                         note="Post text and OCR text, up to 256 tokens.")
+image_encoder = Component("Image encoder", EmbeddingService, stage="serving", hardware="GPU",
+                          items_per_day=1.2e9, per_second=500,
+                          note="200 M unique images and 1 B video frames a day at 336x336.")
+ocr = Component("OCR", Textract, stage="serving", hardware="GPU", items_per_day=360e6,
+                per_second=300, note="The three images or frames in ten that contain text.")
+audio_encoder = Component("Audio encoder", EmbeddingService, stage="serving", hardware="GPU",
+                          items_per_day=50e6, per_second=100,
+                          note="Log-mel audio of the 50 M unique videos a day.")
+speech_recognition = Component(
+    "Speech recognition", Transcribe, stage="serving", hardware="GPU", items_per_day=10e6,
+    per_second=5,
+    note="One unique video in five (speech and enough reach or risk), about a minute "
+         "each, at 300x real time.")
+fusion_scorer = Component("Fusion scorer", ModelServer, stage="serving", hardware="GPU",
+                          items_per_day=600e6, per_second=2000,
+                          note="480 M new posts plus about 120 M re-scores a day.")
+recent_media_index = Component(
+    "Recent-media index", VectorIndex, stage="serving", items=7.5e9, bytes_per_item=32,
+    note="30 days of unique media embeddings (about 250 M a day) as PQ codes, for sweeps "
+         "when new media is banked.")
+review_queue = Component("Review queue", LabelingQueue, stage="data",
+                         note="About 3 M decisions a day by 20 k reviewers.")
 
 case = CaseStudy(
     slug="harmful-content",
     title="Harmful content detection",
+    components=[upload_api, media_hasher, hash_bank, violation_bank, upload_screen,
+                policy_engine, text_encoder, image_encoder, ocr, audio_encoder,
+                speech_recognition, fusion_scorer, recent_media_index, review_queue],
     summary=("A two-speed integrity system: a fast upload screen (hash banks plus a distilled "
              "model) and a multimodal, multi-task scorer whose calibrated per-policy "
              "probabilities drive removal, demotion and a review queue ranked by expected harm."),
@@ -67,23 +127,27 @@ case = CaseStudy(
         ],
         non_functional={
             "scalability": (
-                "About 480 M new posts a day from 800 M daily users (5.6k/s on average, about "
-                "17k/s at peak), plus comments through a cheaper text-only path; crises can "
+                "About 480 M new posts a day from 800 M daily users ({average_qps} on average, "
+                "{peak_qps} at peak), plus comments through a cheaper text-only path; crises can "
                 "multiply re-uploads of one video within hours."),
             "latency": (
-                "The upload screen adds at most 120 ms at p99 to posting. Full multimodal scores "
+                "The upload screen adds at most {latency_target} at p99 to posting. Full multimodal scores "
                 "arrive within 60 s for text and images and 10 min for long videos."),
             "throughput": (
-                "About 17k posts/s through the upload screen at peak, 15% of them videos, and "
+                "About {peak_qps} through the upload screen at peak, 15% of them videos, and "
                 "about 3 M review decisions a day."),
             "privacy": (
                 "Only content covered by the platform's terms is processed; reviewers see the "
                 "minimum needed; removed content is retained for appeals and legal duties for a "
                 "bounded period; user deletions propagate to training data."),
             "cost": (
-                "GPU encoders dominate: each unique piece of media is encoded once and its "
-                "embeddings are shared by every category head, and speech recognition runs only "
-                "when a video has speech and enough reach or risk."),
+                "GPU encoders dominate: images and frames keep {image_encoder.machines} busy on "
+                "average, speech recognition {speech_recognition.machines} and OCR "
+                "{ocr.machines}; with the text, audio and fusion models the pool keeps more "
+                "GPUs busy around the clock than the upload screen needs at its peak "
+                "({upload_screen.replicas}). Each unique piece of media is encoded once and "
+                "its embeddings are shared by every category head, and speech recognition runs "
+                "only when a video has speech and enough reach or risk."),
         },
         scale=Scale(
             daily_active_users=800e6,
@@ -95,16 +159,17 @@ case = CaseStudy(
             log_bytes_per_request=1_500,  # decision log: scores per category, model, action
             new_items_per_day=480e6,  # posts whose embeddings and hashes are stored
             bytes_per_new_item=2_000,  # fused embedding, hashes and scores per post
-            latency_ms=40,  # upload-screen model, batched on one GPU
-            concurrency_per_replica=16,
         ),
         notes=(
-            "The estimates set the shape of the system. About 17k posts/s at peak through a "
-            "40 ms screen model with 16 requests batched per GPU needs about 70 GPU replicas. "
-            "The bank of 400 M known violating items at 256 float32 dimensions is about 410 GB "
-            "raw but 13 GB with 32-byte PQ codes, small enough to replicate in memory in every "
-            "region so the upload check never crosses an ocean. Decision logs (~260 TB a year) "
-            "and per-post embeddings (~350 TB a year) are kept with a time-to-live, since "
+            "The estimates set the shape of the system. {peak_qps} at peak through a 40 ms "
+            "screen model with 16 posts batched per GPU needs {upload_screen.replicas}. The "
+            "bank of 400 M known violating items at 256 float32 dimensions is "
+            "{embedding_index_raw} raw but {violation_bank.size} with 32-byte PQ codes, small "
+            "enough to replicate in memory in every region so the upload check never crosses "
+            "an ocean. The asynchronous encoder pool is sized per day, not per request: "
+            "{image_encoder.hours} for images and frames, {speech_recognition.hours} for "
+            "speech, {ocr.hours} for OCR. Decision logs ({request_logs_per_year} a year) and "
+            "per-post embeddings ({new_content_per_year} a year) are kept with a time-to-live, since "
             "embeddings older than the training window are only useful for retroactive sweeps."),
     ),
     framing=Framing(
@@ -137,7 +202,7 @@ case = CaseStudy(
                 "Reactive: content is seen before anyone reports it, reports skew to contested "
                 "topics, and review capacity is far below the post volume."),
             "A large vision-language model prompted with the policy": (
-                "Orders of magnitude too expensive at 17k posts/s, slow, hard to calibrate and "
+                "Orders of magnitude too expensive at {peak_qps}, slow, hard to calibrate and "
                 "open to prompt injection by posters; it is used offline to assist labelling "
                 "and reviewers instead."),
         },
@@ -235,8 +300,8 @@ case = CaseStudy(
             "caught; low-resource languages get both lower recall and more false positives. "
             "I slice metrics by language and by identity-term presence (from term lists, not "
             "user attributes), add counterfactual examples that swap identity terms, mine "
-            "counter-speech and news as hard negatives, and calibrate thresholds per language "
-            "on the random sample."),
+            "counter-speech and news as hard negatives, and calibrate per language on a "
+            "score-stratified sample."),
         notes=(
             "The random-sample and exploration streams are what keep this system honest: "
             "without them every label comes from what the current model already flags, and a "
@@ -289,8 +354,10 @@ case = CaseStudy(
             "Sum over categories of binary cross-entropy, masked where the label is *unknown*, "
             "weighted per category by severity and inverse frequency, with soft targets where "
             "several reviewers disagreed. Down-sampled negatives carry inverse-rate weights so "
-            "scores stay calibrated, and temperature scaling per head and language group on the "
-            "random sample fixes what remains. The student is trained on the teacher's "
+            "scores stay calibrated, and temperature scaling per head and language group fixes "
+            "what remains, fitted on an expert-labelled sample stratified by score: at "
+            "0.01-0.5% prevalence the 50k random posts a day hold only about 5 to 250 positives per category, "
+            "before any split by language. The student is trained on the teacher's "
             "probabilities plus the hard labels."),
         training_data=(
             "Positives: reviewer-confirmed violations per category from the last six months "
@@ -316,8 +383,10 @@ case = CaseStudy(
                    "Recall at the threshold where precision reaches the policy's bar for acting "
                    "without review (e.g. 97%), by category and language."),
             Metric("View-weighted recall",
-                   "Recall on the random sample, each post weighted by its views: the offline "
-                   "quantity closest to prevalence."),
+                   "Recall on the random sample, each sampled post counted once: posts are "
+                   "drawn in proportion to their views, so this already weights by reach "
+                   "(weighting again would count views twice). The offline quantity closest "
+                   "to prevalence."),
             Metric("Calibration error per head",
                    "Thresholds and expected-harm ranking assume calibrated probabilities, per "
                    "language too."),
@@ -365,26 +434,28 @@ case = CaseStudy(
     serving=Serving(
         pipelines=[
             Pipeline("Upload screen", "online", [
-                "The upload API hashes each media file (exact and perceptual) and fetches "
-                "thumbnails.",
-                "Look up exact hashes in a key-value bank and embeddings in the in-memory "
-                "IVF-PQ bank index.",
-                "Score text and images with the distilled student on batched GPUs.",
+                upload_api, media_hasher,
+                "Exact hashes go to the hash bank and embeddings to the in-memory IVF-PQ "
+                "bank, while the distilled student scores text and images on batched GPUs.",
+                hash_bank, violation_bank, upload_screen, policy_engine,
                 "The policy engine blocks, holds for review or publishes; decisions and scores "
                 "go to Kafka.",
             ]),
             Pipeline("Full scoring", "streaming", [
                 "A consumer reads each post event; encoders run once per unique media hash "
                 "(cache hit otherwise), with OCR and speech recognition when needed.",
-                "The fusion model produces category probabilities and severity.",
+                text_encoder, image_encoder, ocr, audio_encoder, speech_recognition,
+                fusion_scorer,
                 "The policy engine removes, demotes, adds a warning screen or queues for "
                 "review with priority = probability × predicted views × severity.",
+                review_queue,
             ]),
             Pipeline("Re-scoring and sweeps", "streaming", [
                 "Triggers: report bursts, reach crossing thresholds, new model versions for "
                 "high-reach posts.",
-                "When media is banked, an ANN sweep over recent post embeddings finds "
+                "When media is banked, an ANN sweep over the recent-media index finds "
                 "re-uploads and variants.",
+                recent_media_index,
                 "Signals such as report rate and spread are added to the fused score.",
             ]),
             Pipeline("Training", "batch", [
@@ -394,20 +465,22 @@ case = CaseStudy(
                 "Gate on per-category and per-language metrics, then register.",
             ]),
         ],
-        latency_budget={
-            "Upload API and thumbnail fetch": 20,
-            "Exact and perceptual hashing": 20,
-            "Bank lookup (hash table + ANN)": 20,
-            "Student model, batched GPU": 40,
-            "Policy engine": 5,
-            "Write decision, publish event": 15,
-        },
+        latency_path=[
+            upload_api, media_hasher,
+            parallel(hash_bank, violation_bank, upload_screen),
+            policy_engine,
+            ("Write decision, publish event", 8),
+        ],
+        latency_target_ms=120,
         placement=(
             "Cloud, in each region's data centres next to the upload endpoints: GPU inference "
             "servers for the student and the encoders, CPU services for hashing, the bank index "
-            "and the policy engine. The 13 GB bank index is replicated in memory on every "
-            "lookup node. About 70 GPU replicas serve the upload screen at peak; the encoders "
-            "and fusion model are a larger asynchronous pool that can lag during bursts "
+            "and the policy engine. The {violation_bank.size} bank index and the "
+            "{hash_bank.size} hash bank are replicated in memory on every lookup node "
+            "({bank_lookup_nodes.replicas} at peak). {upload_screen.replicas} serve the "
+            "upload screen at peak, and the median path of {latency_total} leaves the rest "
+            "of the {latency_target} p99 budget to batching waits and slow uploads. The "
+            "encoders and fusion model are a larger asynchronous pool that can lag during bursts "
             "without blocking posting. Nothing runs on the device."),
         compression=(
             "The upload-screen student is distilled from the fusion model and quantised to "
@@ -485,31 +558,47 @@ case = CaseStudy(
 @case.diagram("System architecture")
 def architecture():
     author = User("Author")
+    with stage("serving", "Scoring and enforcement"):
+        api = upload_api()
+        hasher = media_hasher()
+        hashes = hash_bank()
+        bank = violation_bank()
+        screen = upload_screen()
+        policy = policy_engine()
+        with stage("serving", "Encoder pool, once per media hash"):
+            text = text_encoder()
+            image = image_encoder()
+            read = ocr()
+            audio = audio_encoder()
+            speech = speech_recognition()
+        fusion = fusion_scorer()
+        recent = recent_media_index()
     with stage("data", "Data"):
         events = Kafka("Post events")
         features = FeatureStore("Feature store")
-        review = LabelingQueue("Review queue")
+        review = review_queue()
         tables = Spark("Training tables")
     with stage("model", "Training"):
         trainer = NeuralNetwork("Fusion training")
         registry = ModelRegistry("Model registry")
-    with stage("serving", "Scoring and enforcement"):
-        api = Nginx("Upload API")
-        bank = VectorIndex("Violation bank")
-        screen = ModelServer("Upload screen")
-        encoders = EmbeddingService("Media encoders")
-        fusion = ModelServer("Fusion scorer")
-        policy = Python("Policy engine")
     with stage("monitoring", "Monitoring"):
         metrics = Prometheus("Action metrics")
         sample = LabelingQueue("Prevalence sample")
         dash = Grafana("Dashboards")
 
-    author >> api >> screen >> events >> encoders >> fusion >> policy >> review
-    screen >> Edge(label="lookup") >> bank
-    encoders >> features >> tables >> trainer >> registry
+    author >> api >> hasher >> [hashes, bank]
+    api >> screen
+    [hashes, bank, screen] >> policy
+    policy >> Edge(label="published") >> events
+    events >> [text, image, read, audio, speech] >> fusion
+    fusion >> Edge(label="scores", constraint="false") >> policy
+    policy >> Edge(label="by expected harm") >> review
+    image >> Edge(label="embeddings") >> features
+    features >> Edge(style="dashed", label="sweeps") >> recent
+    features >> tables >> trainer >> registry
     review >> Edge(label="labels", constraint="false") >> tables
     registry >> Edge(label="deploy", constraint="false") >> fusion
+    registry >> Edge(label="distilled student", constraint="false") >> screen
     policy >> metrics >> dash
     sample >> dash
 
@@ -517,22 +606,29 @@ def architecture():
 @case.diagram("Multimodal fusion model", stage="model")
 def fusion_model():
     with stage("data", "Inputs"):
-        text = InputOutput("Text, OCR, speech")
+        text = InputOutput("Post text")
         images = InputOutput("Images")
         video = InputOutput("Video frames")
+        sound = InputOutput("Video audio")
         context = InputOutput("Author, audience")
-    with stage("model", "Shared encoders (quarterly)"):
-        text_enc = EmbeddingService("Text encoder")
-        image_enc = EmbeddingService("Image encoder")
-        video_enc = EmbeddingService("Frames + temporal pooling")
-        tab = EmbeddingService("Context embedding")
+    with stage("serving", "Encoder pool"):
+        read = ocr()
+        speech = speech_recognition()
+        text_enc = text_encoder()
+        image_enc = image_encoder()
+        audio_enc = audio_encoder()
     with stage("model", "Fusion model (weekly)"):
+        video_pool = NeuralNetwork("Temporal pooling")
+        tab = EmbeddingService("Context embedding")
         trunk = NeuralNetwork("Fusion transformer")
         heads = NeuralNetwork("Category heads")
         severity = NeuralNetwork("Severity head")
+    [images, video] >> read >> Edge(label="OCR text") >> text_enc
+    sound >> speech >> Edge(label="transcript") >> text_enc
     text >> text_enc >> trunk
     images >> image_enc >> trunk
-    video >> video_enc >> trunk
+    video >> image_enc >> video_pool >> trunk
+    sound >> audio_enc >> trunk
     context >> tab >> trunk
     trunk >> heads
     trunk >> severity
@@ -542,15 +638,16 @@ def fusion_model():
 def funnel():
     with stage("serving", "From post to action"):
         post = InputOutput("New post")
-        screen = ModelServer("Upload screen")
-        full = ModelServer("Full scoring")
-        policy = Decision("Policy engine")
+        screen = upload_screen()
+        full = fusion_scorer()
+        policy = policy_engine()
         remove = Firewall("Remove")
-        queue = LabelingQueue("Human review")
+        queue = review_queue()
         demote = Forums("Demote or warn")
         publish = Users("Stays up")
     post >> screen >> Edge(label="~99.9% pass") >> full >> policy
     screen >> Edge(label="bank match") >> remove
+    screen >> Edge(label="hold for review") >> queue
     policy >> remove
     policy >> Edge(label="by expected harm") >> queue
     policy >> demote

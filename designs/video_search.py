@@ -1,5 +1,6 @@
 """Video search: rank videos on a large video platform for a free-text query."""
 from diagrams import Edge
+from diagrams.aws.ml import Transcribe
 from diagrams.aws.storage import S3
 from diagrams.elastic.elasticsearch import Elasticsearch
 from diagrams.onprem.analytics import Flink, Spark
@@ -12,21 +13,104 @@ from diagrams.onprem.queue import Kafka
 from diagrams.onprem.workflow import Kubeflow
 from diagrams.programming.flowchart import Document, MultipleDocuments, StoredData
 
-from mlsd import (Candidate, CaseStudy, DataPreparation, Evaluation, Feature, Framing, Metric,
-                  ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving, stage)
+from mlsd import (Candidate, CaseStudy, Component, DataPreparation, Evaluation, Feature,
+                  Framing, Metric, ModelDevelopment, Monitoring, Pipeline, Requirements, Scale,
+                  Serving, parallel, stage)
 from mlsd.nodes import (EmbeddingService, FeatureStore, LabelingQueue, ModelRegistry,
                         ModelServer, NeuralNetwork, VectorIndex)
+
+# Declared once: drawn in the diagrams, sized in the capacity table, timed on the latency path.
+# About 25% of queries are answered by the result cache, so every step after it is called for
+# 0.75 of the queries; retrieval fans out to every shard of its index.
+CACHE_MISS = 0.75
+
+# Request path (serving).
+gateway = Component("Search gateway", Nginx, stage="serving", latency_ms=4, in_flight=256,
+                    note="Auth, rate limits and the result-cache check.")
+result_cache = Component("Result cache", Redis, stage="serving", latency_ms=2, in_flight=64,
+                         items=10e6, bytes_per_item=2000,
+                         note="Result pages of the 10 M most frequent non-personalised queries.")
+query_understanding = Component(
+    "Query understanding", Server, stage="serving", latency_ms=12, calls=CACHE_MISS,
+    in_flight=8, host="Query hosts",
+    note="Spelling, language, intent and sensitive-topic models on CPU.")
+query_tower = Component(
+    "Query tower", EmbeddingService, stage="serving", latency_ms=5, calls=CACHE_MISS,
+    in_flight=8, host="Query hosts",
+    note="Distilled 4-layer INT8 encoder on the same CPU hosts; head queries read cached "
+         "vectors.")
+lexical_hot = Component(
+    "Lexical hot tier", Elasticsearch, stage="serving", latency_ms=35, calls=CACHE_MISS * 16,
+    in_flight=32, items=400e6, bytes_per_item=4000,
+    note="BM25 over metadata and transcripts of 400 M popular or recent videos, 16 shards.")
+lexical_full = Component(
+    "Lexical full tier", Elasticsearch, stage="serving", latency_ms=60,
+    calls=CACHE_MISS * 0.1 * 64, in_flight=32, items=3e9, bytes_per_item=4000,
+    items_per_day=4e6,
+    note="Every video in 64 shards; queried only for the one query in ten the hot tier "
+         "cannot answer.")
+ann_index = Component(
+    "Video ANN index", VectorIndex, stage="serving", latency_ms=25, calls=CACHE_MISS * 4,
+    in_flight=16, items=3e9, bytes_per_item=64, items_per_day=4e6,
+    note="IVF-PQ over 64-byte codes in four shards.")
+candidate_merge = Component(
+    "Candidate merge", Server, stage="serving", latency_ms=5, calls=CACHE_MISS, in_flight=16,
+    host="Ranking hosts", hardware="GPU",
+    note="Dedupes ~1,000 candidates; adds BM25 scores to ANN-only ones and cosine to "
+         "BM25-only ones.")
+online_features = Component(
+    "Online feature store", FeatureStore, stage="serving", latency_ms=20, calls=CACHE_MISS,
+    in_flight=32, items=3e9, bytes_per_item=500,
+    note="Engagement, popularity and creator features per video, refreshed every minute.")
+ranker = Component(
+    "Multi-task ranker", ModelServer, stage="serving", latency_ms=30, calls=CACHE_MISS,
+    in_flight=16, host="Ranking hosts", hardware="GPU",
+    note="FP16; scores the ~1,000 candidates of a query in one batch.")
+policy_rerank = Component(
+    "Policy re-rank", Server, stage="serving", latency_ms=6, calls=CACHE_MISS, in_flight=16,
+    host="Ranking hosts", hardware="GPU",
+    note="Relevance floor, two videos per channel, authority and freshness boosts.")
+
+# Upload processing and logs (data): 500 hours of video a minute is 720 k hours a day.
+video_indexer = Component(
+    "Video indexer", Flink, stage="data", items_per_day=4e6, per_second=20,
+    note="Indexes metadata within minutes of upload, then transcripts and vectors.")
+speech_recognition = Component(
+    "Speech recognition", Transcribe, stage="data", hardware="GPU", items_per_day=1.55e9,
+    per_second=400,
+    note="Seconds of audio: 720 k hours uploaded a day, about 60% with speech, batched at "
+         "400x real time per GPU.")
+frame_encoder = Component(
+    "Frame and OCR encoders", EmbeddingService, stage="data", hardware="GPU",
+    items_per_day=520e6, per_second=1000,
+    note="Keyframes, one per five seconds (about 130 a video): frozen 512-d image encoder, "
+         "OCR where text is detected.")
+audio_encoder = Component(
+    "Audio encoder", EmbeddingService, stage="data", hardware="GPU", items_per_day=2.6e9,
+    per_second=20000, note="One-second windows of every upload, 128-d each.")
+video_tower = Component(
+    "Video tower", EmbeddingService, stage="data", hardware="GPU", items_per_day=4e6,
+    per_second=3000,
+    note="Trainable layers over the stored frame, audio and text features; the same job "
+         "re-embeds the catalogue after a retrain.")
+log_join = Component(
+    "Log join", Spark, stage="data", items_per_day=32e9, per_second=50000,
+    note="Hourly: 20 impressions per query joined with clicks and watches.")
 
 case = CaseStudy(
     slug="video-search",
     title="Video search system",
+    components=[gateway, result_cache, query_understanding, query_tower, lexical_hot,
+                lexical_full, ann_index, candidate_merge, online_features, ranker, policy_rerank,
+                video_indexer, speech_recognition, frame_encoder, audio_encoder, video_tower,
+                log_join],
     summary=(
         "Answer a text query over **3 B** videos by merging lexical and multimodal two-tower "
         "retrieval, then ranking about 1,000 candidates with a multi-task model for clicks, "
-        "satisfied watches and relevance, within 250 ms."),
+        "satisfied watches and relevance, within 250 ms at p95."),
     prompt=(
-        "Design search for a large video-sharing platform. A user types a query such as *how "
-        "to replace a bike chain* and expects a ranked list of relevant videos. The platform "
+        "Design search for a large video-sharing platform. Someone searches *descale espresso "
+        "machine without vinegar* and should get the few videos that answer it, first. The platform "
         "hosts billions of videos in dozens of languages, and hundreds of hours of video "
         "arrive every minute."),
     requirements=Requirements(
@@ -65,30 +149,34 @@ case = CaseStudy(
             "scalability": (
                 "3 B videos plus about 4 M a day, in a lexical and an embedding index that "
                 "both shard horizontally."),
-            "latency": "Server-side p95 under 250 ms, p99 under 400 ms.",
+            "latency": "Server-side p95 under 250 ms, p99 under {latency_target}.",
             "throughput": (
-                "About 18.5 k QPS on average and 46 k at peak (see the estimates); a result "
-                "cache absorbs much of the head."),
+                "About {average_qps} on average and {peak_qps} at peak; a result cache "
+                "answers about a quarter of queries, mostly head ones."),
             "privacy": (
                 "Search history is sensitive (health, politics). It sits under a "
                 "pseudonymous id, honours deletion and pause, and never personalises for "
                 "children or incognito sessions."),
             "cost": (
-                "GPU work at upload (speech recognition, frame embeddings for 4 M videos a "
-                "day) and the ranking fleet dominate; caching, index tiering and distilled "
-                "models contain both."),
+                "Two costs dominate: the GPU ranking fleet ({ranking_hosts.replicas} at peak) "
+                "and GPU work at upload, led by speech recognition "
+                "({speech_recognition.hours} a day, {speech_recognition.machines} kept busy). "
+                "Caching, index tiering and distilled models contain them."),
         },
         scale=Scale(daily_active_users=800e6, requests_per_user=2, peak_to_average=2.5,
                     items=3e9, embedding_dim=256, compressed_bytes_per_item=64,
                     log_bytes_per_request=3000, new_items_per_day=4e6,
-                    bytes_per_new_item=700e3, latency_ms=30, concurrency_per_replica=16),
+                    bytes_per_new_item=700e3),
         notes=(
             "New content counts only what search adds per video (about 700 kB of keyframes, "
             "transcript and embeddings), not the video files. Logs are 3 kB per query "
             "because they carry the 20 impressions' dense ranking features, quantised to "
-            "about 150 bytes each, so training sees exactly what serving saw. Replicas are "
-            "for the ranker (30 ms per query's candidates, 16 in flight) and ignore the "
-            "cache, so they are a ceiling."),
+            "about 150 bytes each, so training sees exactly what serving saw. Every fleet "
+            "after the result cache is sized for the three queries in four that miss it, "
+            "and each index for its fan-out to every shard. Hundreds of hours of video a "
+            "minute (taken as 500, so 720 k hours a day, about 11 minutes a video) is what "
+            "sizes the upload GPUs: speech recognition needs {speech_recognition.hours} a "
+            "day, the frame encoders {frame_and_ocr_encoders.hours}."),
     ),
     framing=Framing(
         ml_objective=(
@@ -228,7 +316,7 @@ case = CaseStudy(
                 "DCN-v2 cross layers and mixture-of-experts with a gate and tower per task: "
                 "click, satisfied watch, relevance.",
                 pros=["Learns interactions; balances objectives; uses embeddings directly."],
-                cons=["Heads need calibration and blend weights online tuning.",
+                cons=["Heads need calibration, and the blend weights need tuning online.",
                       "Click and satisfaction can conflict."]),
         ],
         choice=(
@@ -268,9 +356,10 @@ case = CaseStudy(
             Metric("Sliced nDCG for tail and non-English queries",
                    "Averages are dominated by English head queries; the tail is where hybrid "
                    "retrieval has to prove itself."),
-            Metric("Normalised cross-entropy per head",
+            Metric("Normalised cross-entropy and calibration ratio per head",
                    "The blend multiplies probabilities, so each head must be calibrated, not "
-                   "only rank well."),
+                   "only rank well; cross-entropy mixes both, so the ratio of predicted to "
+                   "observed positives is tracked beside it."),
         ],
         online=[
             Metric("Satisfied-search rate",
@@ -304,46 +393,46 @@ case = CaseStudy(
     serving=Serving(
         pipelines=[
             Pipeline("Online search", "online", [
-                "Gateway checks the result cache (about 25% hits, non-personalised only).",
-                "Query understanding: spelling, language, intent, sensitive-topic flag.",
-                "The distilled query tower embeds the query; head queries use cached vectors.",
-                "BM25 and IVF-PQ retrieval run in parallel, 500 each, with policy filters.",
-                "Features for ~1,000 candidates come from the online store; the ranker "
-                "scores them in one GPU batch.",
-                "Policy step: relevance floor, two videos per channel, authority and "
-                "freshness boosts; top 20 returned and logged.",
+                gateway, result_cache,
+                "About 25% of queries hit the cache (non-personalised only); the rest go on.",
+                query_understanding, query_tower, lexical_hot, ann_index,
+                "BM25 and IVF-PQ retrieval run in parallel, 500 candidates each, with policy "
+                "filters; the full lexical tier only when the hot tier falls short.",
+                candidate_merge, online_features, ranker, policy_rerank,
+                "Titles, thumbnails and transcript snippets are added; top 20 returned and "
+                "logged.",
             ]),
             Pipeline("Video indexing", "streaming", [
-                "Index metadata within minutes of upload.",
-                "Run speech recognition, OCR and encoders on a GPU pool; upsert the vector and "
-                "transcript.",
+                video_indexer, speech_recognition, frame_encoder, audio_encoder, video_tower,
+                "Upsert the vector into the ANN index and the transcript into both lexical "
+                "tiers.",
                 "Apply takedowns to both indexes and the cache within a minute.",
             ]),
             Pipeline("Training", "batch", [
-                "Hourly log joins into labelled rows.",
+                log_join,
                 "Daily ranker warm-start, validated on rated set and calibration.",
                 "Monthly two-tower retrain, catalogue re-embedding and index rebuild.",
             ]),
         ],
-        latency_budget={
-            "Gateway and cache": 10,
-            "Query understanding": 15,
-            "Query embedding": 10,
-            "Parallel retrieval": 60,
-            "Merge": 5,
-            "Feature hydration": 30,
-            "Ranker": 35,
-            "Policy re-rank": 10,
-            "Metadata hydration": 25,
-            "Response": 15,
-            "Headroom": 35,
-        },
+        latency_path=[
+            gateway, result_cache, query_understanding, query_tower,
+            parallel(lexical_hot, ann_index),
+            candidate_merge, online_features, ranker, policy_rerank,
+            ("Metadata and snippets", 20),
+            ("Response", 10),
+        ],
+        latency_target_ms=400,
         placement=(
             "Cloud, multi-region. The lexical index has a hot tier (400 M popular or recent "
-            "videos, about 90% of answers) and a full tier queried only when the hot tier "
-            "falls short. The ANN index is 192 GB of PQ codes: four 48 GB shards, replicated "
-            "for 46 k QPS. Query tower on CPU; ranker on about 145 GPU replicas at peak; "
-            "upload processing on a separate preemptible GPU pool."),
+            "videos, about 90% of answers, {lexical_hot_tier.size}) and a full tier "
+            "({lexical_full_tier.size}) queried only when the hot tier falls short; those "
+            "queries wait for it on top of the {latency_total} median path, one reason the "
+            "path stays well below the {latency_target} p99 target. The ANN index is "
+            "{video_ann_index.size} of PQ codes in four shards, served by "
+            "{video_ann_index.replicas} at peak. Query understanding and the query tower "
+            "share one CPU fleet ({query_hosts.replicas}); candidate merge, ranker and policy "
+            "re-rank share one GPU fleet ({ranking_hosts.replicas}); upload processing runs on a separate "
+            "preemptible GPU pool."),
         compression=(
             "The query tower is distilled from 12 to 4 layers and quantised to INT8 (under "
             "5 ms on CPU); the 10 M most frequent queries have precomputed vectors. Video "
@@ -412,39 +501,51 @@ case = CaseStudy(
 @case.diagram("System architecture")
 def architecture():
     user = User("Viewer")
-    with stage("data", "Data"):
+    with stage("serving", "Search serving"):
+        gate = gateway()
+        cache = result_cache()
+        understand = query_understanding()
+        qtower = query_tower()
+        hot = lexical_hot()
+        full = lexical_full()
+        ann = ann_index()
+        merge = candidate_merge()
+        features = online_features()
+        rank = ranker()
+        rerank = policy_rerank()
+    with stage("data", "Uploads, indexing and logs"):
         events = Kafka("Uploads and search logs")
+        indexer = video_indexer()
+        asr = speech_recognition()
+        frames = frame_encoder()
+        audio = audio_encoder()
+        vtower = video_tower()
         lake = S3("Data lake")
-        logjoin = Spark("Log join")
+        logjoin = log_join()
     with stage("model", "Training"):
         train = Kubeflow("Two-tower and ranker training")
         registry = ModelRegistry("Model registry")
-    with stage("serving", "Search serving"):
-        gateway = Nginx("Gateway")
-        cache = Redis("Result cache")
-        query = EmbeddingService("Query understanding")
-        lexical = Elasticsearch("Lexical index")
-        ann = VectorIndex("Video ANN index")
-        features = FeatureStore("Feature store")
-        indexer = Flink("Video indexer")
-        ranker = ModelServer("Multi-task ranker")
     with stage("monitoring", "Monitoring"):
         metrics = Prometheus("Metrics")
         raters = LabelingQueue("Relevance raters")
         dash = Grafana("Dashboards")
 
-    user >> gateway >> query
-    gateway >> Edge(style="dashed") >> cache
-    query >> lexical >> ranker
-    query >> ann >> ranker
-    features >> ranker
-    events >> indexer
-    indexer >> lexical
-    indexer >> Edge(label="embed") >> ann
+    user >> gate >> understand >> qtower >> ann >> merge
+    gate >> Edge(style="dashed") >> cache
+    understand >> hot >> merge
+    hot >> Edge(style="dashed", label="falls short") >> full >> merge
+    merge >> rank >> rerank
+    features >> Edge(style="dashed") >> rank
+    events >> indexer >> [hot, full]
+    events >> [asr, frames, audio]
+    asr >> Edge(label="transcripts") >> indexer
+    [asr, frames, audio] >> vtower
+    vtower >> Edge(label="upsert") >> ann
     events >> lake >> logjoin >> train >> registry
-    registry >> Edge(label="deploy", constraint="false") >> ranker
-    ranker >> Edge(style="dashed", label="impressions", constraint="false") >> events
-    ranker >> metrics >> dash
+    registry >> Edge(label="deploy", constraint="false") >> rank
+    registry >> Edge(label="deploy as a pair", constraint="false") >> [qtower, vtower]
+    rerank >> Edge(style="dashed", label="impressions", constraint="false") >> events
+    rerank >> metrics >> dash
     raters >> dash
 
 
@@ -480,12 +581,16 @@ def two_tower():
 @case.diagram("Search funnel", stage="serving")
 def funnel():
     with stage("serving", "One query, 250 ms at p95"):
-        query = EmbeddingService("Query understanding")
-        bm25 = Elasticsearch("BM25: 500")
-        ann = VectorIndex("Two-tower ANN: 500")
-        merged = Server("Merged ~1,000")
-        ranked = ModelServer("Ranker scores 1,000")
-        page = Server("Policy re-rank: top 20")
-    query >> bm25 >> merged
-    query >> ann >> merged
-    merged >> Edge(label="features") >> ranked >> page
+        understand = query_understanding()
+        qtower = query_tower()
+        bm25 = lexical_hot()
+        ann = ann_index()
+        merge = candidate_merge()
+        features = online_features()
+        rank = ranker()
+        rerank = policy_rerank()
+    understand >> Edge(label="BM25 query") >> bm25 >> Edge(label="500") >> merge
+    understand >> qtower >> Edge(label="256-d vector") >> ann >> Edge(label="500") >> merge
+    merge >> Edge(label="~1,000") >> rank >> Edge(label="scored ~1,000") >> rerank
+    features >> Edge(style="dashed", label="features") >> rank
+    rerank >> Edge(label="top 20") >> Server("Results page")
