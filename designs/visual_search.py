@@ -67,6 +67,8 @@ re_embedding = Component(
 
 case = CaseStudy(
     slug="visual-search",
+    components=[gateway, detector, query_encoder, broker, index_shards, rescorer, blocklist,
+                reranker, metadata, catalogue_embedder, re_embedding],
     title="Visual search system",
     summary=(
         "Embed a query photo (or a crop of it) with a contrastively trained image encoder and "
