@@ -433,10 +433,10 @@ case = CaseStudy(
             "decode to signed manifest, not counting the wait for the rest of its segment "
             "between the passes; decoding runs on the JPEG engine and fusion on CPU, so a GPU "
             "is busy for the other steps only. Sized as batch jobs over the day's panoramas, "
-            "they take {rectify_and_tile.hours}, {face_and_plate_detector.hours}, "
-            "{crop_verifier.hours} and {blur_operator.hours} a day, keeping "
-            "{rectify_and_tile.machines}, {face_and_plate_detector.machines}, "
-            "{crop_verifier.machines} and {blur_operator.machines} busy on average; fusion adds "
+            "rectifying and tiling takes {rectify_and_tile.hours} a day, the detector "
+            "{face_and_plate_detector.hours} (it alone keeps "
+            "{face_and_plate_detector.machines} busy on average), the verifier "
+            "{crop_verifier.hours} and the blur {blur_operator.hours}; fusion adds "
             "{multi_view_fusion.hours}. The pool holds twice the busy GPUs, about fifty, so a "
             "day's backlog drains in a day and stays inside the 48-hour SLA; it grows with the "
             "backlog, not with a peak rate. The detector time is an estimate to be measured: "
@@ -579,8 +579,8 @@ def cascade():
         publish = CloudFront("Published tiles")
         held = Server("Held back, on-call paged")
     frames >> prep >> Edge(label="~52 tiles") >> detect >> Edge(label="~50 crops") >> verify
-    verify >> Edge(label="boxes") >> neighbours >> fuse >> blurred >> gate
-    verify >> fuse
+    verify >> Edge(label="whole segment") >> neighbours >> fuse >> blurred >> gate
+    verify >> Edge(label="this panorama") >> fuse
     pose >> prep
     pose >> Edge(constraint="false") >> fuse
     gate >> Edge(label="signed") >> publish
