@@ -11,18 +11,69 @@ from diagrams.onprem.network import Nginx
 from diagrams.onprem.queue import Kafka
 from diagrams.onprem.workflow import Kubeflow
 
-from mlsd import (Candidate, CaseStudy, DataPreparation, Evaluation, Feature, Framing, Metric,
-                  ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving, stage)
+from mlsd import (Candidate, CaseStudy, Component, DataPreparation, Evaluation, Feature, Framing,
+                  Metric, ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving,
+                  stage)
 from mlsd.nodes import (EmbeddingService, LabelingQueue, ModelRegistry, ModelServer,
                         NeuralNetwork, VectorIndex)
 
+# The parts of the system, declared once: drawn in the diagrams, sized in the capacity table
+# and timed on the latency path. Latencies are p50s on a loaded host.
+gateway = Component(
+    "API gateway", Nginx, stage="serving", latency_ms=8, in_flight=32,
+    note="Authenticates, then decodes and resizes the query photo on CPU.")
+detector = Component(
+    "Object detector", ModelServer, stage="serving", latency_ms=15, calls=0.25, in_flight=32,
+    host="Query GPU hosts", hardware="GPU",
+    note="Proposes object boxes on camera photos and uploads, a quarter of queries.")
+query_encoder = Component(
+    "Query encoder", EmbeddingService, stage="serving", latency_ms=25, calls=0.4, in_flight=32,
+    host="Query GPU hosts", hardware="GPU",
+    note="Distilled ViT-S/16 with dynamic batching; runs on the 40% of queries that bring new "
+         "pixels or a box, while whole catalogue images reuse their stored vectors.")
+index_shards = Component(
+    "IVF-PQ index shards", VectorIndex, stage="serving", latency_ms=23, calls=16, in_flight=64,
+    host="Index hosts", items=8e9, items_per_day=30e6, bytes_per_item=320,
+    note="16 shards of 500 M images; per image a 64-byte PQ code and a 256-byte int8 vector. "
+         "A call probes 64 IVF lists and scans their PQ codes.")
+rescorer = Component(
+    "int8 re-scorer", VectorIndex, stage="serving", latency_ms=6, calls=16, in_flight=64,
+    host="Index hosts",
+    note="Re-scores each shard's best PQ hits with the int8 vectors held on the same host.")
+broker = Component(
+    "Result broker", Server, stage="serving", latency_ms=10, in_flight=32,
+    note="Fans the query out to every shard, merges, filters and collapses duplicates.")
+blocklist = Component(
+    "Safety blocklist", Redis, stage="serving", latency_ms=2, items=20e6, bytes_per_item=64,
+    note="Ids of taken-down and unsafe images, streamed from moderation; one batched lookup "
+         "per query.")
+reranker = Component(
+    "Re-ranker", ModelServer, stage="serving", latency_ms=15, in_flight=16,
+    note="LambdaMART over the top 1,000 on CPU.")
+metadata = Component(
+    "Image metadata", Cassandra, stage="serving", latency_ms=10, in_flight=32, items=8e9,
+    items_per_day=30e6, bytes_per_item=1000,
+    note="Owner, title, description and collections per image; the top 50 "
+         "are hydrated from it.")
+catalogue_embedder = Component(
+    "Catalogue embedder", EmbeddingService, stage="serving", hardware="GPU",
+    items_per_day=30e6, per_second=2000,
+    note="The ViT-B/16 teacher embedding new uploads as they arrive (about 17.6 GFLOPs an "
+         "image, so 2,000 images/s is a modest share of a data-centre GPU in FP16).")
+re_embedding = Component(
+    "Catalogue re-embedding", EmbeddingService, stage="serving", hardware="GPU", items_per_day=8e9,
+    per_second=2000,
+    note="Runs once per catalogue-encoder version, sized here as one day over all 8 B images.")
+
 case = CaseStudy(
     slug="visual-search",
+    components=[gateway, detector, query_encoder, broker, index_shards, rescorer, blocklist,
+                reranker, metadata, catalogue_embedder, re_embedding],
     title="Visual search system",
     summary=(
         "Embed a query photo (or a crop of it) with a contrastively trained image encoder and "
         "fetch look-alikes from a sharded, product-quantised ANN index over **8 B** catalogue "
-        "images in under 250 ms."),
+        "images with a p95 under 250 ms."),
     prompt=(
         "You work at a large image-sharing platform. Design visual search: a user points the "
         "camera at something, uploads a photo, or taps a region of an image already on the "
@@ -63,31 +114,36 @@ case = CaseStudy(
         ],
         non_functional={
             "scalability": (
-                "8 B vectors growing by about 11 B a year, so the index is sharded and grows "
-                "by adding shards; a full re-embedding must fit in about a day."),
+                "8 B vectors growing by about 11 B a year ({ivf_pq_index_shards.growth} of "
+                "codes and int8 vectors, about 22 more shards of 500 M), so the index is "
+                "sharded and grows by adding shards; a full re-embedding must fit in about a "
+                "day."),
             "latency": (
                 "Server-side p95 under 250 ms, p99 under 400 ms. Under overload, probe fewer "
                 "IVF lists rather than time out."),
             "throughput": (
-                "About 7 k QPS on average and 21 k at peak (see the estimates), each fanning "
-                "out to every shard."),
+                "{average_qps} on average and {peak_qps} at peak, each fanning out to every "
+                "shard."),
             "privacy": (
                 "Camera photos are private: never indexed or shown to others, kept only with "
                 "consent for at most 30 days, with faces blurred and location stripped."),
             "cost": (
                 "GPUs for query encoding and re-embedding, and RAM for the index, dominate. "
-                "Product quantisation cuts the scanned index from 8 TB of floats to 0.5 TB."),
+                "Product quantisation cuts the scanned index from {embedding_index_raw} of "
+                "floats to {embedding_index_compressed}."),
         },
         scale=Scale(daily_active_users=200e6, requests_per_user=3, peak_to_average=3,
                     items=8e9, embedding_dim=256, compressed_bytes_per_item=64,
                     log_bytes_per_request=2000, new_items_per_day=30e6,
-                    bytes_per_new_item=300e3, latency_ms=25, concurrency_per_replica=32),
+                    bytes_per_new_item=300e3),
         notes=(
             "Three requests a day per user counts taps on *more like this*. Each 2 kB log "
             "row records 50 impressions. The 300 kB per new image is the original plus "
             "renditions, which the platform stores anyway; search adds about 1 kB of vectors. "
-            "The replica figure is for the GPU query encoder (25 ms per batched request, 32 "
-            "in flight); the index shards are sized in the serving stage."),
+            "About 60% of queries are whole catalogue images, which reuse stored vectors; 15% "
+            "are a box on a catalogue image, and 25% are camera photos or uploads, which also "
+            "go through the detector. The fleets, jobs and stores after the traffic figures "
+            "come from the components of the serving stage."),
     ),
     framing=Framing(
         ml_objective=(
@@ -239,8 +295,9 @@ case = CaseStudy(
             "Symmetric InfoNCE over cosine similarities with a learned temperature (starting "
             "at 0.07), a 16 k-pair global batch as negatives plus four mined hard negatives "
             "per query, and a log-frequency correction so popular images are not "
-            "over-penalised. The re-ranker optimises LambdaMART NDCG with grades save 3, "
-            "close-up 2, click 1, skip 0, weighted by inverse position propensity."),
+            "over-penalised. The re-ranker optimises LambdaMART NDCG with the north-star "
+            "actions on top: save or outbound click 2, close-up over two seconds 1, skip 0, "
+            "weighted by inverse position propensity."),
         training_data=(
             "About 2 B engaged pairs from 90 days plus 5 B co-save pairs at weight 0.3. "
             "Negatives: in-batch plus skipped results at ranks 20-200; anything within pHash "
@@ -251,9 +308,11 @@ case = CaseStudy(
             "validate on 84-87, test on the last three, with unseen users and pHash "
             "de-duplication across splits."),
         notes=(
-            "A new encoder normally waits for 8 B images to be re-embedded. Training the new "
-            "query encoder to stay compatible with the old catalogue vectors lets it launch "
-            "at once while re-embedding runs in the background."),
+            "A new catalogue encoder always means a new index: making it compatible with the "
+            "old catalogue vectors would let it launch before the re-embedding, but would "
+            "tie the new geometry to the old one, and the quarterly gain is mostly that new "
+            "geometry. Only the query student changes on its own, because it is distilled "
+            "into the current catalogue space."),
     ),
     evaluation=Evaluation(
         offline=[
@@ -285,8 +344,11 @@ case = CaseStudy(
             "Camera photos are darker and blurrier than catalogue queries, and user-drawn "
             "boxes are looser than detector boxes."),
         experiments=(
-            "Team-draft interleaving on 1% of traffic screens encoders in days. Survivors go "
-            "to a user-randomised A/B test: with engagement near 30%, a 0.5% relative lift at "
+            "Candidate catalogue encoders are screened offline, since each one online costs "
+            "a full re-embedding ({catalogue_re_embedding.hours}) and a second index; only "
+            "the quarter's finalist gets both. Team-draft interleaving on 1% of traffic then "
+            "screens it, and re-ranker or query-student changes, which need no re-index, in "
+            "days. Survivors go to a user-randomised A/B test: with engagement near 30%, a 0.5% relative lift at "
             "80% power needs about 1.5 M sessions per arm, reached in a day, but we run two "
             "weeks for weekly cycles and novelty. The randomised swaps allow "
             "inverse-propensity estimates of re-ranker changes before launch, within logged "
@@ -294,31 +356,48 @@ case = CaseStudy(
             "diversity; a 1% holdback runs for a quarter."),
         notes=(
             "To evaluate the index on its own, replay a daily query sample with exact search "
-            "on one shard and compare top-100 overlap. It separates an index regression "
+            "on one shard and compare top-100 overlap; the same replay draws the curve of "
+            "recall against probed lists, and the probe count is the smallest that reaches "
+            "0.95 (a start of 64 of 65,536 lists is a guess to be checked, not a result). It separates an index regression "
             "(stale centroids after growth, too few probes) from a model one, which the "
             "end-to-end metrics cannot."),
     ),
     serving=Serving(
         pipelines=[
             Pipeline("Online query path", "online", [
-                "Gateway authenticates and decodes; whole-image catalogue queries reuse "
-                "stored vectors.",
-                "The detector proposes boxes and the chosen box is cropped.",
-                "The distilled encoder embeds the crop on GPU with dynamic batching.",
-                "Each of 16 shards probes 32 of its 131 k IVF lists, scans PQ codes and "
-                "re-scores its best 200 with int8 vectors.",
-                "The broker merges, applies the blocklist and filters, collapses duplicates.",
-                "The re-ranker orders the top 1,000; the top 50 are hydrated and returned.",
+                gateway,
+                "Authenticate and decode; whole catalogue images skip to the broker with "
+                "their stored vectors.",
+                detector,
+                "Propose boxes on camera photos and uploads; crop the chosen box.",
+                query_encoder,
+                "Embed the crop on GPU with dynamic batching.",
+                broker,
+                "Send the vector to all 16 shards.",
+                index_shards,
+                "Each shard probes 64 of its 65,536 IVF lists and scans their PQ codes.",
+                rescorer,
+                "Each shard re-scores its best PQ hits with int8 vectors and returns 200.",
+                blocklist,
+                "The broker merges, drops blocked images, applies filters and collapses "
+                "duplicates.",
+                reranker,
+                "Order the top 1,000.",
+                metadata,
+                "Hydrate and return the top 50.",
             ]),
             Pipeline("Streaming indexing", "streaming", [
                 "Consume upload, delete and moderation events.",
+                catalogue_embedder,
                 "Embed new images with the catalogue encoder; append PQ and int8 codes to "
                 "the delta index; tombstone deletions at once.",
                 "Merge deltas into the main index every few hours.",
             ]),
             Pipeline("Re-embedding and rebuild", "batch", [
-                "On a new encoder, embed 8 B images on 64 GPUs (about 17 hours at 2,000 "
-                "images/s each).",
+                re_embedding,
+                "On a new catalogue encoder, embed the 8 B images at 2,000 images/s per GPU: "
+                "{catalogue_re_embedding.hours}, or {catalogue_re_embedding.machines} for a "
+                "day.",
                 "Train OPQ, IVF centroids and PQ codebooks on a 50 M sample; build 16 shards.",
                 "Replay interim uploads and deletes, pass the recall check, publish.",
             ]),
@@ -328,24 +407,23 @@ case = CaseStudy(
                 "Register models that pass the judged and sliced metrics.",
             ]),
         ],
-        latency_budget={
-            "Gateway and decode": 20,
-            "Detection and crop": 15,
-            "Query encoding": 25,
-            "IVF probe and PQ scan": 50,
-            "int8 re-scoring": 15,
-            "Merge, filter, de-duplicate": 20,
-            "Re-ranker": 20,
-            "Metadata hydration": 25,
-            "Response": 20,
-            "Headroom": 40,
-        },
+        latency_path=[gateway, detector, query_encoder, index_shards, rescorer, broker,
+                      blocklist, reranker, metadata, ("Response", 10)],
+        latency_target_ms=400,
         placement=(
-            "Cloud, in every serving region. The encoder runs on a GPU pool (28 replicas at "
-            "peak per the estimate). Each index shard holds 500 M images: 32 GB of PQ codes "
-            "and 128 GB of int8 vectors, so one 256 GB machine per shard, four replicas each, "
-            "64 machines per region. The encoder stays server-side so query and index "
-            "versions always match."),
+            "Cloud, in every serving region. The detector and the query encoder share one "
+            "GPU pool, {query_gpu_hosts.replicas} at peak across all regions: both run only "
+            "on queries that bring new pixels or a box. Each index host keeps one whole shard "
+            "of 500 M images in its 256 GB of RAM: 32 GB of PQ codes and 128 GB of int8 "
+            "vectors, {ivf_pq_index_shards.size} for a full copy of the index. The scan and "
+            "the re-scoring run on the same host, so the index fleet is sized from both: "
+            "{index_hosts.replicas} at peak across all regions, about 16 replicas of each "
+            "shard, four in each of four regions. The broker ({result_broker.replicas}), the "
+            "re-ranker ({re_ranker.replicas}) and the gateway ({api_gateway.replicas}) are "
+            "CPU fleets. The encoder stays server-side so query and index versions always "
+            "match. A camera photo takes {latency_total} at p50 through the whole path, "
+            "which leaves room for the slowest of 16 shards and for queueing under the "
+            "250 ms p95 and {latency_target} p99 targets."),
         compression=(
             "Asymmetric distillation: the ViT-B teacher embeds the catalogue, and a ViT-S "
             "student about four times cheaper maps queries into the teacher's space, losing "
@@ -353,14 +431,16 @@ case = CaseStudy(
             "sub-spaces turns a 1 kB vector into a 64-byte code (16x), and re-scoring uses "
             "int8 copies (4x)."),
         rollout=(
-            "A new encoder means a new index: build it beside the old one, dual-write "
+            "A new catalogue encoder means a new index: build it beside the old one, dual-write "
             "uploads, and mirror 1% of queries in shadow to compare latency and overlap. Then "
             "interleaving and an A/B ramp (1% → 5% → 25% → 100%) region by region. Rollback "
             "is a router flag; the old index stays warm for two weeks."),
         notes=(
-            "Under a spike the broker cuts probes from 32 to 12 (about 4 points of recall) "
-            "before shedding load. Whole-image catalogue queries (about 60%) skip the GPU and "
-            "can be cached, so the replica estimate is a ceiling."),
+            "Under a spike the broker cuts probes from 64 to 24 (a few points of recall, "
+            "read off the recall curve) before shedding load. Whole catalogue images (about "
+            "60% of queries) skip the GPU, which the GPU pool's sizing already counts; they "
+            "can also be cached, so the index and CPU fleets, sized as if every query reached "
+            "them, are a ceiling."),
     ),
     monitoring=Monitoring(
         operational=[
@@ -385,7 +465,7 @@ case = CaseStudy(
         retraining=(
             "Re-ranker weekly, since it touches no vectors. Encoder quarterly, or sooner if "
             "judged nDCG drops 3% or drift persists; each version costs a full re-embedding "
-            "(about 1,100 GPU-hours). IVF and PQ codebooks are retrained with each encoder "
+            "({catalogue_re_embedding.hours}). IVF and PQ codebooks are retrained with each encoder "
             "or when list sizes grow unbalanced."),
         failure_modes={
             "Shard down or slow": (
@@ -426,28 +506,36 @@ def architecture():
     with stage("model", "Training"):
         train = Kubeflow("Encoder training")
         registry = ModelRegistry("Model registry")
-    with stage("serving", "Serving and indexing"):
-        gateway = Nginx("API gateway")
-        encoder = EmbeddingService("Query encoder (GPU)")
-        index = VectorIndex("Sharded IVF-PQ index")
-        reranker = ModelServer("Re-ranker")
-        meta = Cassandra("Image metadata")
-        blocklist = Redis("Safety blocklist")
-        indexer = EmbeddingService("Catalogue embedder")
+    with stage("serving", "Online query path"):
+        gate = gateway()
+        detect = detector()
+        encode = query_encoder()
+        merge = broker()
+        shards = index_shards()
+        rescore = rescorer()
+        blocked = blocklist()
+        rerank = reranker()
+        meta = metadata()
+    with stage("serving", "Indexing"):
+        embed = catalogue_embedder()
+        reembed = re_embedding()
     with stage("monitoring", "Monitoring"):
         metrics = Prometheus("Metrics")
         dash = Grafana("Dashboards")
         judges = LabelingQueue("Human judgements")
 
-    user >> Edge(label="photo") >> gateway >> encoder >> index >> reranker >> meta
-    blocklist >> reranker
-    images >> indexer >> Edge(label="PQ codes") >> index
+    user >> Edge(label="photo") >> gate >> detect >> encode >> merge
+    merge >> Edge(label="16 shards") >> shards >> rescore >> Edge(label="16 x 200") >> merge
+    blocked >> merge
+    merge >> Edge(label="top 1,000") >> rerank >> meta
+    images >> embed >> Edge(label="PQ and int8 codes") >> shards
+    images >> reembed >> Edge(label="new index", style="dashed") >> shards
     events >> Edge(label="uploads") >> images
     events >> logjoin >> train >> registry
-    registry >> Edge(constraint="false") >> encoder
-    registry >> Edge(constraint="false") >> indexer
-    reranker >> Edge(style="dashed", label="logs", constraint="false") >> events
-    reranker >> metrics >> dash
+    registry >> Edge(constraint="false") >> encode
+    registry >> Edge(constraint="false") >> embed
+    rerank >> Edge(style="dashed", label="logs", constraint="false") >> events
+    rerank >> metrics >> dash
     judges >> dash
 
 
@@ -462,22 +550,26 @@ def encoder_model():
     with stage("model", "Student: query encoder"):
         student = NeuralNetwork("Distilled ViT-S/16")
     with stage("serving", "Shared 256-d space"):
-        catalogue = VectorIndex("Catalogue vectors (PQ)")
-        queries = EmbeddingService("Query vectors")
+        embed = catalogue_embedder()
+        shards = index_shards()
+        encode = query_encoder()
 
     images >> pretrain >> Edge(label="init") >> teacher
     pairs >> teacher
-    teacher >> Edge(label="embed offline") >> catalogue
-    teacher >> Edge(label="distil") >> student >> queries
+    teacher >> Edge(label="deploy") >> embed >> Edge(label="catalogue vectors") >> shards
+    teacher >> Edge(label="distil") >> student >> Edge(label="deploy") >> encode
+    encode >> Edge(label="query vectors", style="dashed") >> shards
 
 
 @case.diagram("Retrieval funnel", stage="serving")
 def funnel():
     with stage("serving", "One query, 250 ms at p95"):
-        query = EmbeddingService("Query vector")
-        probe = VectorIndex("16 shards probe 32 lists")
-        rescore = VectorIndex("16 x 200 int8 re-scored")
-        merged = Server("Filtered, de-duplicated top 1,000")
-        ranked = ModelServer("Re-ranked top 50")
-    query >> Edge(label="8 B images") >> probe >> Edge(label="~2 M PQ codes") >> rescore
-    rescore >> Edge(label="3,200") >> merged >> ranked
+        encode = query_encoder()
+        shards = index_shards()
+        rescore = rescorer()
+        merge = broker()
+        rerank = reranker()
+        top = Server("Top 50 returned")
+    encode >> Edge(label="8 B images") >> shards >> Edge(label="~8 M PQ codes") >> rescore
+    rescore >> Edge(label="3,200") >> merge >> Edge(label="filtered top 1,000") >> rerank
+    rerank >> top
