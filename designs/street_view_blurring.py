@@ -227,7 +227,7 @@ case = CaseStudy(
                     "mean tile luminance, as a small embedding."),
             Feature("Plate family",
                     "Country's plate format family (about 60) embedded in 16 dimensions; "
-                    "plate verifier only."),
+                    "verifier input for plate crops only."),
             Feature("Neighbour prior",
                     "Detections from adjacent panoramas reprojected with pose and depth and "
                     "rasterised as a heatmap; fusion step only."),

@@ -158,8 +158,11 @@ case = CaseStudy(
                 "pseudonymous id, honours deletion and pause, and never personalises for "
                 "children or incognito sessions."),
             "cost": (
-                "Two costs dominate: the GPU ranking fleet ({ranking_hosts.replicas} at peak) "
-                "and GPU work at upload, led by speech recognition "
+                "The largest fleet is the lexical index: every query that misses the cache "
+                "fans out to all 16 hot-tier shards, {lexical_hot_tier.replicas} at peak, plus "
+                "{lexical_full_tier.replicas} for the full tier. Next come the ANN index "
+                "({video_ann_index.replicas}), the GPU ranking fleet "
+                "({ranking_hosts.replicas}) and GPU work at upload, led by speech recognition "
                 "({speech_recognition.hours} a day, {speech_recognition.machines} kept busy). "
                 "Caching, index tiering and distilled models contain them."),
         },

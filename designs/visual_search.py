@@ -54,12 +54,15 @@ metadata = Component(
     "Image metadata", Cassandra, stage="serving", latency_ms=10, in_flight=32, items=8e9,
     items_per_day=30e6, bytes_per_item=1000,
     note="Owner, title, description and collections per image; the top 50 "
-         "are hydrated from it.")
+         "are hydrated from it. Its replicas at peak cover only the read load; the "
+         "cluster is sized by its data instead: 8 TB at three copies in each of four regions is about "
+         "100 TB, some 50 nodes at 2 TB each.")
 catalogue_embedder = Component(
     "Catalogue embedder", EmbeddingService, stage="serving", hardware="GPU",
     items_per_day=30e6, per_second=2000,
-    note="The ViT-B/16 teacher embedding new uploads as they arrive (about 17.6 GFLOPs an "
-         "image, so 2,000 images/s is a modest share of a data-centre GPU in FP16).")
+    note="The ViT-B/16 teacher embedding new uploads as they arrive: about 17.6 G "
+         "multiply-adds an image, so 2,000 images/s is some 70 TFLOP/s in FP16, a rate an "
+         "A100-class GPU sustains with large batches but with little headroom beyond it.")
 re_embedding = Component(
     "Catalogue re-embedding", EmbeddingService, stage="serving", hardware="GPU", items_per_day=8e9,
     per_second=2000,
@@ -407,7 +410,7 @@ case = CaseStudy(
                 "Register models that pass the judged and sliced metrics.",
             ]),
         ],
-        latency_path=[gateway, detector, query_encoder, index_shards, rescorer, broker,
+        latency_path=[gateway, detector, query_encoder, broker, index_shards, rescorer,
                       blocklist, reranker, metadata, ("Response", 10)],
         latency_target_ms=400,
         placement=(
