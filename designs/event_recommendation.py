@@ -25,7 +25,7 @@ NEW_EVENTS_PER_DAY = 150e3
 
 # Request path. The ranker hosts keep the model and the whole index, so retrieval, filtering,
 # hydration, scoring and re-ranking all hold a slot there: the fleet is sized from their sum.
-gateway = Component("API gateway", Nginx, stage="serving", latency_ms=10,
+gateway = Component("API gateway", Nginx, stage="serving", latency_ms=5,
                     note="The app's shared gateway: authentication and location; sized with "
                          "the rest of the app, not here.")
 user_features = Component(
@@ -48,17 +48,17 @@ friends = Component("Friends' events", Redis, stage="serving", latency_ms=10, in
                     host="Feature store",
                     note="Registrations of opted-in friends, kept by Flink: up to 50.")
 metro_index = Component(
-    "Metro event index", VectorIndex, stage="serving", latency_ms=20, in_flight=4,
+    "Metro event index", VectorIndex, stage="serving", latency_ms=5, in_flight=4,
     host="Ranker hosts",
     note="int8 event-tower vectors of every upcoming event, in memory on each ranker host; "
          "the user's metro partition is searched exactly: 300.")
 eligibility = Component(
-    "Eligibility filter", Server, stage="serving", latency_ms=10, in_flight=4,
+    "Eligibility filter", Server, stage="serving", latency_ms=5, in_flight=4,
     host="Ranker hosts",
     note="Drops past, private, sold-out, cancelled, booked and unreachable events using the "
          "inventory cache.")
 hydration = Component(
-    "Feature hydration", Server, stage="serving", latency_ms=25, in_flight=4,
+    "Feature hydration", Server, stage="serving", latency_ms=15, in_flight=4,
     host="Ranker hosts",
     note="Reads event features for about 500 candidates in one multi-get and computes the "
          "user-event features (distance, price fit, affinities).")
@@ -66,7 +66,7 @@ ranker = Component("LightGBM ranker", ModelServer, stage="serving", latency_ms=2
                    host="Ranker hosts",
                    note="About 600 trees of depth 8, compiled to native code, on CPU.")
 reranker = Component(
-    "Re-ranker", Server, stage="serving", latency_ms=10, in_flight=4, host="Ranker hosts",
+    "Re-ranker", Server, stage="serving", latency_ms=5, in_flight=4, host="Ranker hosts",
     note="Near-duplicates, organiser caps, date spread, two exploration slots and reasons.")
 inventory = Component(
     "Inventory cache", Redis, stage="serving", items=UPCOMING_EVENTS, bytes_per_item=100,
@@ -316,7 +316,7 @@ case = CaseStudy(
                 "bucket x price bucket.",
                 pros=["Fast, calibrated by construction and easy to debug."],
                 cons=["Every interaction must be hand-crafted.",
-                      "Underfits at tens of millions of examples."]),
+                      "Underfits: billions of examples support far richer interactions."]),
             Candidate(
                 "Gradient-boosted trees (LightGBM)",
                 "About 600 trees of depth 8 on the dense features, including two-tower "

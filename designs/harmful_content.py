@@ -32,14 +32,17 @@ media_hasher = Component("Media hasher", Server, stage="serving", latency_ms=10,
                          note="Exact and perceptual hashes of each media file.")
 hash_bank = Component("Hash bank", Redis, stage="serving", latency_ms=2, in_flight=32,
                       host="Bank lookup nodes", items=400e6, bytes_per_item=64,
-                      note="Exact and perceptual hashes of banked violating media.")
+                      note="Exact and perceptual hashes of banked violating media; perceptual "
+                           "hashes are split into chunks so a Hamming-distance match starts "
+                           "from exact chunk lookups.")
 violation_bank = Component("Violation bank", VectorIndex, stage="serving", latency_ms=8,
                            in_flight=32, host="Bank lookup nodes", items=400e6,
                            bytes_per_item=32,
                            note="IVF-PQ over 32-byte codes, in memory on every lookup node.")
 upload_screen = Component("Upload screen", ModelServer, stage="serving", latency_ms=40,
                           in_flight=16, hardware="GPU",
-                          note="INT8 student of text and images, 16 posts batched per GPU.")
+                          note="INT8 student of text and images, 16 posts batched per GPU; "
+                               "it also emits each image's 256-d bank embedding.")
 policy_engine = Component("Policy engine", Server, stage="serving", latency_ms=3, calls=2,
                           in_flight=64,
                           note="Maps scores to actions; called by the upload screen and again "
@@ -346,19 +349,22 @@ case = CaseStudy(
             "The **fusion transformer over shared embeddings**, with about ten category heads "
             "and a severity head. The encoders are fine-tuned on integrity data once a quarter; "
             "the fusion trunk and heads retrain weekly. A distilled student of text and image "
-            "only, about a tenth of the size, runs in the upload screen, and the hash and "
-            "embedding bank runs in parallel as an exact path for known media. A vision-language "
+            "only, about a tenth of the size, runs in the upload screen beside the hash bank, "
+            "and its 256-d media embedding is then looked up in the embedding bank, the path "
+            "for known media and their near-copies. A vision-language "
             "model helps offline: it pre-labels, drafts rationales for reviewers and mines "
             "candidates for new policies."),
         loss=(
             "Sum over categories of binary cross-entropy, masked where the label is *unknown*, "
             "weighted per category by severity and inverse frequency, with soft targets where "
             "several reviewers disagreed. Down-sampled negatives carry inverse-rate weights so "
-            "scores stay calibrated, and temperature scaling per head and language group fixes "
-            "what remains, fitted on an expert-labelled sample stratified by score: at "
+            "scores stay calibrated, and Platt scaling (a slope and an offset on the logit, "
+            "since base rates differ by language) per head and language group fixes what "
+            "remains, fitted on an expert-labelled sample stratified by score: at "
             "0.01-0.5% prevalence the 50k random posts a day hold only about 5 to 250 positives per category, "
             "before any split by language. The student is trained on the teacher's "
-            "probabilities plus the hard labels."),
+            "probabilities plus the hard labels, and to reproduce the teacher's 256-d bank "
+            "embedding so its lookups land in the bank's space."),
         training_data=(
             "Positives: reviewer-confirmed violations per category from the last six months "
             "under the current policy version, plus bank matches capped per near-duplicate "
@@ -435,9 +441,10 @@ case = CaseStudy(
         pipelines=[
             Pipeline("Upload screen", "online", [
                 upload_api, media_hasher,
-                "Exact hashes go to the hash bank and embeddings to the in-memory IVF-PQ "
-                "bank, while the distilled student scores text and images on batched GPUs.",
-                hash_bank, violation_bank, upload_screen, policy_engine,
+                "Hashes go to the hash bank while the distilled student scores text and "
+                "images on batched GPUs and emits 256-d media embeddings, which are then "
+                "looked up in the in-memory IVF-PQ bank.",
+                hash_bank, upload_screen, violation_bank, policy_engine,
                 "The policy engine blocks, holds for review or publishes; decisions and scores "
                 "go to Kafka.",
             ]),
@@ -467,7 +474,8 @@ case = CaseStudy(
         ],
         latency_path=[
             upload_api, media_hasher,
-            parallel(hash_bank, violation_bank, upload_screen),
+            parallel(hash_bank, upload_screen),
+            violation_bank,
             policy_engine,
             ("Write decision, publish event", 8),
         ],
@@ -520,7 +528,8 @@ case = CaseStudy(
             "page and switch that pair to review-only.",
             "Overturn rate for a category doubles over three days: open a model incident.",
             "Prevalence confidence interval above target for two consecutive days.",
-            "Upload p99 above 150 ms or bank replication lag above 10 minutes.",
+            "Upload-screen p99 above its 120 ms target for 10 minutes, or bank replication "
+            "lag above 10 minutes.",
             "A fast-growing cluster of near-identical reported media: start the crisis protocol.",
         ],
         retraining=(
@@ -586,8 +595,8 @@ def architecture():
         sample = LabelingQueue("Prevalence sample")
         dash = Grafana("Dashboards")
 
-    author >> api >> hasher >> [hashes, bank]
-    api >> screen
+    author >> api >> hasher >> hashes
+    api >> screen >> Edge(label="bank embedding") >> bank
     [hashes, bank, screen] >> policy
     policy >> Edge(label="published") >> events
     events >> [text, image, read, audio, speech] >> fusion

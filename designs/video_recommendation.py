@@ -23,7 +23,7 @@ VIDEOS = 800e6
 
 # Request path. Hosts group the steps that run on the same machines, so each fleet is sized
 # from all the time a request spends on it.
-gateway = Component("API gateway", Nginx, stage="serving", latency_ms=10, in_flight=128,
+gateway = Component("API gateway", Nginx, stage="serving", latency_ms=5, in_flight=128,
                     note="Authentication, device, locale and page number.")
 user_features = Component(
     "User features", FeatureStore, stage="data", latency_ms=15, in_flight=64,
@@ -58,7 +58,7 @@ exploration = Component(
     host="Source cache",
     note="New uploads and new creators under their exposure budget, 100 candidates.")
 merge_filter = Component(
-    "Merge and filter", Server, stage="serving", latency_ms=10, in_flight=32,
+    "Merge and filter", Server, stage="serving", latency_ms=5, in_flight=32,
     host="Homepage mixer",
     note="De-duplicates about 1,700 candidates to about 1,500; Bloom filters drop watched, "
          "muted and removed videos.")
@@ -67,19 +67,19 @@ pre_ranker = Component("Pre-ranker", ModelServer, stage="serving", latency_ms=15
                        note="Small model distilled from the ranker's value score, on CPU: "
                             "about 1,500 candidates to 500.")
 video_features = Component(
-    "Video features", FeatureStore, stage="data", latency_ms=25, in_flight=64,
+    "Video features", FeatureStore, stage="data", latency_ms=15, in_flight=64,
     host="Feature store", items=VIDEOS, bytes_per_item=500,
     note="Metadata, engagement rates and counters per video, read in one multi-get for the "
          "500 candidates.")
 embeddings = Component(
-    "Embedding service", EmbeddingService, stage="serving", latency_ms=20, in_flight=64,
+    "Embedding service", EmbeddingService, stage="serving", latency_ms=15, in_flight=64,
     items=VIDEOS, bytes_per_item=64,
     note="Sharded in-memory id-embedding tables: at most one 64-d int8 row per video; creator "
          "and hash-bucket rows are small beside them.")
 ranker = Component("Multi-task ranker", ModelServer, stage="serving", latency_ms=40,
                    in_flight=16, hardware="GPU",
                    note="MMoE with DCN-v2 on inference GPUs: 500 candidates in one FP16 batch.")
-reranker = Component("Re-ranker", Server, stage="serving", latency_ms=15, in_flight=32,
+reranker = Component("Re-ranker", Server, stage="serving", latency_ms=10, in_flight=32,
                      host="Homepage mixer",
                      note="Value model, diversity and creator caps, policy demotions; returns "
                           "30 videos and caches the next page.")
@@ -164,7 +164,7 @@ case = CaseStudy(
                        "screen, and delay there visibly costs engagement.",
             "throughput": "About {average_qps} on average and {peak_qps} at the evening "
                           "peak; with 500 candidates each in the heavy ranker, about 35 "
-                          "million model evaluations per second.",
+                          "million model evaluations per second at peak.",
             "privacy": "Watch history reveals health, politics and sexuality: encrypted, "
                        "pseudonymous, deletable, and unused for child accounts.",
             "cost": "GPU inference dominates, so cheap stages cut candidates before the "
@@ -297,7 +297,8 @@ case = CaseStudy(
             "blocks training on schema or distribution anomalies.",
         ],
         privacy="Pausing or deleting history removes it from the lake and online features "
-                "within 24 hours, and it ages out of models within the 90-day window. Child "
+                "within 24 hours, and it leaves the models at the next weekly full "
+                "retrain, which starts afresh from the last 30 days of the lake. Child "
                 "accounts get a non-personalised model and are excluded from training. Ids "
                 "are pseudonymised, data stays in-region where law requires, and sensitive "
                 "topics never appear as visible reasons.",
