@@ -39,7 +39,9 @@ user_tower = Component(
 ad_index = Component(
     "Ad retrieval index", VectorIndex, stage="serving", latency_ms=5, in_flight=16,
     host="Retrieval hosts", items=5e6, bytes_per_item=64,
-    note="In-memory HNSW over int8 ad vectors; about 2,000 ads per request.")
+    note="Int8 ad vectors in memory. Only the ~100 k ads that pass targeting are eligible, "
+         "2% of the catalogue, too few for a filtered HNSW walk to find reliably, so they "
+         "are scored exactly (about 6 M int8 multiply-adds); about 2,000 ads per request.")
 light_ranker = Component(
     "Light ranker", ModelServer, stage="serving", latency_ms=8, in_flight=16,
     host="Retrieval hosts", note="Distilled student on CPU: 2,000 ads in, 300 out.")
@@ -294,7 +296,7 @@ case = CaseStudy(
             "are capped."),
         notes=(
             "Retrieval in one sentence: a two-tower model trained with in-batch sampled "
-            "softmax pulls about 2,000 ads from an HNSW index, judged by recall of the heavy "
+            "softmax pulls about 2,000 ads by an exact int8 scan of the ads that pass targeting, judged by recall of the heavy "
             "model's top 10. For conversions, add a pCVR head trained on clicks with a "
             "delayed-feedback correction, since conversions trickle in over a week."),
     ),

@@ -24,7 +24,8 @@ feed_api = Component("Feed API", Nginx, stage="serving", latency_ms=3, in_flight
 hard_filters = Component("Hard filters", Decision, stage="serving", latency_ms=5, in_flight=32,
                          host="Feed mixer hosts",
                          note="Drops seen, blocked, muted, audience-restricted and "
-                              "policy-violating posts before any model runs.")
+                              "policy-violating posts before any ranking model "
+                              "runs.")
 value_rerank = Component("Value model and re-rank", Sort, stage="serving", latency_ms=6,
                          in_flight=32, host="Feed mixer hosts",
                          note="Computes V, applies integrity demotions and diversity limits.")
@@ -114,7 +115,7 @@ case = CaseStudy(
         },
         functional=[
             "Return a first page of about 15 ranked posts on app open and further pages on scroll, never repeating seen posts.",
-            "Respect each post's audience settings, blocks and mutes as hard filters before any model runs.",
+            "Respect each post's audience settings, blocks and mutes as hard filters before any ranking model runs.",
             "Mix connected and recommended content, with diversity limits on consecutive posts from one author or format.",
             "Demote borderline content and remove policy violations.",
             "Offer a non-personalised, chronological feed where regulation requires it or the user asks.",
@@ -234,8 +235,9 @@ case = CaseStudy(
             "Validation of label rates, null rates and feature ranges blocks training on anomalous partitions.",
         ],
         privacy=(
-            "Audience checks run in candidate generation, so no model ever sees a post the "
-            "viewer may not see. Message content is never read; only counts of exchanges "
+            "Audience checks run right after candidate generation, before the light ranker, so "
+            "no ranking model ever sees a post the viewer may not see; the ANN index holds "
+            "only public posts. Message content is never read; only counts of exchanges "
             "feed affinity. Deleted posts and accounts are removed from the index within "
             "minutes and from training data at the next partition rebuild. Teenagers get "
             "stricter recommendation rules and no sensitive-interest topics. Raw logs are "
@@ -352,23 +354,37 @@ case = CaseStudy(
     serving=Serving(
         pipelines=[
             Pipeline("Feed request", "online", [
+                feed_api,
+                viewer_cache,
                 "The feed API fetches viewer features and the graph neighbourhood from caches.",
+                author_posts,
+                recs_ann,
+                trends,
                 "Candidate sources run in parallel: recent posts from friends, follows and groups (about 1,500), the two-tower ANN over public posts (about 400), locale trends and unseen posts from the last session.",
+                hard_filters,
                 "Hard filters drop seen, blocked, muted, audience-restricted and policy-violating posts.",
+                light_ranker,
                 "The two-tower light ranker keeps the top 500.",
+                feature_store,
+                mmoe_ranker,
                 "Features are hydrated and the MMoE ranker predicts all actions on GPU.",
+                value_rerank,
                 "The value model computes V, integrity demotions apply, and a greedy re-ranker enforces diversity (no more than two posts in a row from one author or format).",
                 "Ads, fetched in parallel, fill reserved slots; the page and a cursor over the ranked remainder are returned and features logged.",
             ]),
             Pipeline("Post ingestion and indexing", "streaming", [
+                content_encoders,
                 "A new post is scored by integrity classifiers and embedded by the content encoders within seconds.",
                 "It joins the author's recent-post list, read by connected candidate generation (fan-out on read, so a celebrity's post is not copied into millions of inboxes).",
+                post_tower,
                 "Public posts that pass quality checks are encoded by the post tower and inserted into the live ANN index within a minute.",
             ]),
             Pipeline("Streaming features", "streaming", [
+                stream_job,
                 "Flink updates post engagement counters, viewer-author affinity and topic interest from the event stream, and writes them to the online feature store within a minute.",
             ]),
             Pipeline("Training and index rebuild", "batch", [
+                daily_training,
                 "Daily: build labelled partitions, warm-start the MMoE, re-distil the light ranker, validate and register.",
                 "Weekly: retrain the two-tower retriever, re-encode the week's public posts and rebuild the PQ index offline, then swap it in.",
             ]),

@@ -364,15 +364,22 @@ case = CaseStudy(
     serving=Serving(
         pipelines=[
             Pipeline("Network page request", "online", [
+                page_api,
+                candidate_store,
                 "Read the viewer's precomputed candidates (up to 500) and merge the fresh "
                 "ones from recent edges.",
+                exclusion_filters,
                 "Filter connections, pending invitations, blocks, dismissals and "
                 "privacy-excluded pairs.",
+                feature_store,
+                ranker,
                 "Fetch features in one batch and score with the ranker.",
+                diversity,
                 "Re-rank for diversity of reasons and recipient caps; hydrate cards with "
                 "mutual connections; log.",
             ]),
             Pipeline("Daily candidate generation", "batch", [
+                candidate_job,
                 "Run pruned two-hop walks (hubs sampled to 200 neighbours) for 350 M "
                 "monthly-active members.",
                 "Add employer and school cohorts with overlapping dates, contact matches "
@@ -381,11 +388,13 @@ case = CaseStudy(
                 "Cassandra.",
             ]),
             Pipeline("Fresh edges", "streaming", [
+                fresh_edges,
                 "On a new connection, add the new contact's top connections as candidates for "
                 "both members and drop the pair from each other's lists.",
                 "Apply dismissals and blocks to the candidate store within seconds.",
             ]),
             Pipeline("Training and embeddings", "batch", [
+                gnn,
                 "Retrain the GNN weekly; run inference daily, including new members.",
                 "Retrain the ranker weekly on matured impressions; promote through the "
                 "registry after offline and shadow checks.",
@@ -547,7 +556,7 @@ def ranker_model():
         send = NeuralNetwork("p(send)")
         accept = NeuralNetwork("p(accept | send)")
         report = NeuralNetwork("p(report | send)")
-        value = NeuralNetwork("p(value)")
+        value = NeuralNetwork("p(value | accept)")
     with stage("serving", "Ranking"):
         score = Sort("Combined score")
     [viewer, pair, candidate, emb] >> cross

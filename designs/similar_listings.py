@@ -392,12 +392,16 @@ case = CaseStudy(
             Pipeline("Carousel request", "online", [
                 session_context,
                 query_vector,
+                listing_index,
                 "Search the market for 300 candidates: an HNSW graph in the few thousand "
                 "markets above about 2,000 listings, an exact scan of the int8 codes in the "
                 "rest (80 k markets average under 100 listings), widening to neighbouring "
                 "markets when a small one runs short.",
+                availability,
                 "Filter on availability and trust flags in the availability cache, keeping "
                 "about 150.",
+                features,
+                ranker,
                 "Fetch features in one batch from the feature store and score with the ranker.",
                 caps,
                 card_pricing,
