@@ -86,7 +86,7 @@ def _build_designs(plan: Plan, folder, report: Report) -> dict[str, DesignRecord
 
         dot_binary()  # a missing Graphviz is one error for the build, not one per design
     if plan.stale and "pdf" in job.formats:
-        import weasyprint  # noqa: F401: loaded once here, shared by every forked worker
+        import weasyprint  # noqa: F401 -- loaded once here, shared by every forked worker
     records = dict(plan.kept)
     tasks = [task(path, job, plan.old.designs.get(path.name), shared) for path in plan.stale]
     claims = Claims(plan)
@@ -197,7 +197,7 @@ def _build_collection(plan: Plan, records: dict[str, DesignRecord], folder,
         else:
             todo.append((rel, made_from))
     if any(rel.endswith(".pdf") for rel, _ in todo):
-        import weasyprint  # noqa: F401: loaded once here, shared by every forked worker
+        import weasyprint  # noqa: F401 -- loaded once here, shared by every forked worker
     make = _collection_maker(plan, shown_records, folder)
     for event in workers.run([_making(make, rel) for rel, _ in todo], job.jobs, job.timeout):
         rel, made_from = todo[event.index]

@@ -54,7 +54,7 @@ def task(path: Path, job: Job, old: DesignRecord | None, shared: Shared):
             DesignBuild(path, job, old, shared, send).run()
         except MlsdError as exc:
             send("error", exc)
-        except BaseException as exc:  # noqa: BLE001: the design's own code, exits included
+        except BaseException as exc:  # noqa: BLE001 -- the design's own code, exits included
             send("error", raised(exc, str(path), Location(str(path), 1)))
     return run
 

@@ -196,7 +196,7 @@ def survey(designs_dir: Path, slugs: tuple[str, ...], inspect: Callable[[CaseStu
     """
     import os
 
-    import diagrams  # noqa: F401: imported once, before the workers fork
+    import diagrams  # noqa: F401 -- imported once, before the workers fork
 
     from . import workers
 
@@ -222,7 +222,7 @@ def _inspecting(path: Path, inspect):
             send("result", (case.slug, case.location, inspect(case)))
         except MlsdError as exc:
             send("error", exc)
-        except BaseException as exc:  # noqa: BLE001: the design's own code, exits included
+        except BaseException as exc:  # noqa: BLE001 -- the design's own code, exits included
             send("error", raised(exc, str(path), Location(str(path), 1)))
     return run
 

@@ -8,7 +8,7 @@ from typing import Callable
 from ._declared import Declared, caller_location
 from .errors import DesignError, Location
 from .framework import STAGE_BY_ID, STAGES, Stage
-from .components import Component, parallel  # noqa: F401: designs import them from here
+from .components import Component, parallel  # noqa: F401 -- designs import them from here
 from .scale import Scale
 # the stage sections live in sections.py, below framework.py; designs import them from here
 from .sections import (Candidate, DataPreparation, Evaluation, Feature, Framing,  # noqa: F401

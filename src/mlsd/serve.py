@@ -72,7 +72,7 @@ class Site:
             changed = bool(result.written)
         except MlsdError as exc:
             errors, changed = [str(exc)], False
-        except Exception as exc:  # noqa: BLE001: the preview must outlive any error
+        except Exception as exc:  # noqa: BLE001 -- the preview must outlive any error
             log.debug("the build failed", exc_info=True)  # the traceback, with --debug
             errors, changed = [internal(exc)], False
         self.show(errors, changed)
@@ -143,7 +143,7 @@ def watched(settings: Settings) -> list[Path]:
 def serve(settings: Settings, port: int, on_ready=None,
           stop: threading.Event | None = None) -> None:
     """Serve a live preview until Ctrl-C or SIGTERM (or until stop is set, for tests)."""
-    import watchfiles  # noqa: F401: imported only by this command, and here to fail early
+    import watchfiles  # noqa: F401 -- imported only by this command, and here to fail early
 
     root = Path(tempfile.mkdtemp(prefix="mlsd-serve-"))
     site, stop = Site(settings, root), stop or threading.Event()
@@ -182,7 +182,7 @@ def _watch(site: Site, stop: threading.Event) -> None:
             for _ in watchfiles.watch(*watched(site.settings), stop_event=stop, debounce=50,
                                       step=20):
                 site.rebuild()
-        except Exception as exc:  # noqa: BLE001: a deleted folder, a watch limit reached
+        except Exception as exc:  # noqa: BLE001 -- a deleted folder, a watch limit reached
             log.debug("the watcher failed", exc_info=True)
             site.show([internal(exc)])
             stop.wait(1)

@@ -89,7 +89,7 @@ def _child(task, reader, writer, parent: int) -> None:
     try:
         task(lambda kind, payload: writer.send((kind, payload)))
         writer.send(("done", None))
-    except BaseException as exc:  # noqa: BLE001: the task's own errors are events already
+    except BaseException as exc:  # noqa: BLE001 -- the task's own errors are events already
         try:
             writer.send(("failed", f"{type(exc).__name__}: {exc}: this is a bug in mlsd, "
                                    f"please report it"))
