@@ -42,23 +42,22 @@ def test_every_diagram_loads_without_console_errors(live, page):
     assert problems == []
 
 
-def test_clicking_a_component_opens_its_row_and_a_node_its_stage(live, page):
-    _, base = live
+def _click_node(page, base: str, title: str) -> None:
+    """Open the design's page and click the architecture node whose tooltip starts so."""
     page.goto(f"{base}/spam-filter/index.html", wait_until="load")
     page.locator("#diagram-system-architecture object").scroll_into_view_if_needed()
-    page.evaluate("""() => {
+    page.evaluate("""(title) => {
         const svg = document.querySelector('#diagram-system-architecture object').contentDocument;
         const link = [...svg.querySelectorAll('a')].find(a => a.getAttribute('xlink:title')
-            && a.getAttribute('xlink:title').startsWith('Spam scorer'));
+            && a.getAttribute('xlink:title').startsWith(title));
         link.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true}));
-    }""")
+    }""", title)
+
+
+def test_clicking_a_component_opens_its_row_and_a_node_its_stage(live, page):
+    _, base = live
+    _click_node(page, base, "Spam scorer")
     page.wait_for_url("**/spam-filter/index.html#component-spam-scorer")
     assert page.locator("#component-spam-scorer").is_visible()
-    page.goto(f"{base}/spam-filter/index.html", wait_until="load")
-    page.evaluate("""() => {
-        const svg = document.querySelector('#diagram-system-architecture object').contentDocument;
-        const link = [...svg.querySelectorAll('a')].find(a => a.getAttribute('xlink:title')
-            && a.getAttribute('xlink:title').startsWith('Dashboards'));
-        link.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true}));
-    }""")
+    _click_node(page, base, "Dashboards")
     page.wait_for_url("**/spam-filter/index.html#stage-7-monitoring")
