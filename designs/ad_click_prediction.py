@@ -2,7 +2,7 @@
 from diagrams import Edge
 from diagrams.aws.storage import S3
 from diagrams.generic.network import Firewall
-from diagrams.onprem.analytics import Flink
+from diagrams.onprem.analytics import Flink, Spark
 from diagrams.onprem.client import Client, User
 from diagrams.onprem.database import Cassandra
 from diagrams.onprem.monitoring import Grafana, Prometheus
@@ -59,6 +59,13 @@ label_join = Component(
 training_logs = Component(
     "Training logs", S3, stage="data", items=720e9, bytes_per_item=2e3,
     note="90 days of impressions with their serving-time features.")
+late_click_job = Component(
+    "Late-click job", Spark, stage="data", items_per_day=8.2e9, per_second=20e3,
+    note="Daily: re-reads the day's joined events, applies late clicks, keeps 10% of "
+         "negatives and writes the training partitions, at 20 k rows a second per core.")
+training_sets = Component(
+    "Training sets", S3, stage="data", items=52e9, bytes_per_item=2e3,
+    note="The down-sampled examples (about 870 M a day) kept 60 days for the weekly retrain.")
 continuous_trainer = Component(
     "Continuous trainer", NeuralNetwork, stage="model", hardware="GPU",
     items_per_day=870e6, per_second=20e3,
@@ -71,6 +78,10 @@ two_tower_retrain = Component(
     "Two-tower retrain", NeuralNetwork, stage="model", hardware="GPU", items_per_day=2.4e9,
     per_second=100e3,
     note="Daily, on the last 30 days of filtered clicks (about 80 M a day).")
+ad_reembedding = Component(
+    "Ad re-embedding", EmbeddingService, stage="model", items_per_day=5e6, per_second=2e3,
+    note="Daily: the retrained ad tower re-encodes all 5 M ads and the int8 index is "
+         "rewritten, on CPU.")
 creative_encoder = Component(
     "Creative encoder", EmbeddingService, stage="data", hardware="GPU", items_per_day=1e6,
     per_second=200,
@@ -82,8 +93,8 @@ case = CaseStudy(
     slug="ad-click-prediction",
     components=[user_features, targeting, user_tower, ad_index, light_ranker, hydration,
                 heavy_ranker, embedding_tables, auction, label_join, training_logs,
-                continuous_trainer, weekly_retrain, two_tower_retrain, creative_encoder,
-                registry],
+                late_click_job, training_sets, continuous_trainer, weekly_retrain,
+                two_tower_retrain, ad_reembedding, creative_encoder, registry],
     title="Ad click prediction",
     summary=("A calibrated, continuously trained multi-task ranker predicts the click "
              "probability of every ad competing for a feed slot, so the auction can order "
@@ -225,7 +236,7 @@ case = CaseStudy(
             "The ad server logs each impression with its serving-time feature vector, so training never recomputes features that could leak the future or drift from serving.",
             "Flink joins impressions with clicks, hides and invalid-traffic verdicts in a 15-minute window and emits labelled examples to a topic and to hourly partitions.",
             "The same job updates real-time counters (ad CTR, user-advertiser counts, frequency) in the online feature store, sharing code with offline backfills.",
-            "A daily Spark job applies late-click corrections, down-samples negatives to 10% (unweighted, with the rate recorded for the score correction), and writes time-partitioned training sets.",
+            "A daily Spark job ({late_click_job.hours} a day) applies late-click corrections, down-samples negatives to 10% (unweighted, with the rate recorded for the score correction), and writes time-partitioned training sets, 60 days of which take {training_sets.size}.",
             "Each hourly partition is validated (row counts, label rate, null rates, ranges) before any trainer reads it.",
         ],
         privacy=(
@@ -363,8 +374,10 @@ case = CaseStudy(
                 "only if loss and calibration beat production on the latest held-out hour.",
             ]),
             Pipeline("Batch retraining and indexing", "batch", [
+                late_click_job,
                 "Daily: late-click correction and training partitions.",
                 two_tower_retrain,
+                ad_reembedding,
                 "Daily: re-embedding of active ads and an index rebuild.",
                 weekly_retrain,
             ]),
@@ -468,11 +481,14 @@ def architecture():
         events = Kafka("Impressions and clicks")
         joiner = label_join()
         lake = training_logs()
+        late = late_click_job()
+        sets = training_sets()
         encoder = creative_encoder()
     with stage("model", "Training"):
         trainer = continuous_trainer()
         weekly = weekly_retrain()
         towers = two_tower_retrain()
+        reembed = ad_reembedding()
         models = registry()
     with stage("monitoring", "Monitoring"):
         metrics = Prometheus("Calibration monitor")
@@ -489,8 +505,9 @@ def architecture():
     events >> joiner >> [features, ad_features]
     joiner >> lake
     joiner >> Edge(label="labelled stream") >> trainer
-    lake >> [weekly, towers]
-    [trainer, weekly, towers] >> models
+    lake >> late >> sets >> [weekly, towers]
+    towers >> reembed
+    [trainer, weekly, reembed] >> models
     models >> Edge(label="snapshots") >> heavy
     models >> Edge(label="towers, index", constraint="false") >> tower
     encoder >> Edge(label="new ads") >> index

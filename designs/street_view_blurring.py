@@ -52,10 +52,41 @@ publish_gate = Component(
 vault = Component(
     "Raw frame vault", S3, stage="data", items=90 * PANORAMAS_PER_DAY, bytes_per_item=20e6,
     note="Unblurred frames of the last 90 days of uploads, encrypted in their legal region.")
+# Work around the blurring path: labelling, monthly training, slice re-scans and reports.
+sampler = Component(
+    "Active-learning sampler", Spark, stage="data", items_per_day=PANORAMAS_PER_DAY,
+    per_second=20e3,
+    note="Weekly: scans the week's detection manifests and confirmed reports and picks frames "
+         "to label; a week of manifests counted per day.")
+annotation = Component(
+    "Annotation", LabelingQueue, stage="data", items_per_day=40e3 / 30, bytes_per_item=3e6,
+    note="About 40 k frames a month (one camera frame, ~3 MB, with its polygons), each drawn "
+         "twice blind and adjudicated by people; annotator time is not sized here.")
+teacher_training = Component(
+    "Teacher training", NeuralNetwork, stage="model", hardware="GPU", items_per_day=1e6,
+    per_second=10,
+    note="Monthly fine-tune of the two-stage ensemble on ~200 k frames (the month's labels "
+         "plus replay) of ~15 tiles, 10 epochs: 30 M tile steps, counted per day.")
+distillation = Component(
+    "Student distillation", NeuralNetwork, stage="model", hardware="GPU", items_per_day=1e6,
+    per_second=30,
+    note="Monthly: the student learns the teacher's outputs on the same 30 M tile steps "
+         "(teacher forward included), then the verifier retrains; counted per day.")
+rescan = Component(
+    "Catalogue re-scan", ModelServer, stage="serving", hardware="GPU",
+    items_per_day=250e6 / 90, per_second=1000 / (PREP_MS + DETECT_MS + VERIFY_MS),
+    note="About one slice a quarter (one large country's plates, some 250 M published "
+         "panoramas) through tiling, detector and verifier on preemptible GPUs, counted per "
+         "day.")
+triage = Component(
+    "Report triage", ModelServer, stage="monitoring", items_per_day=20e3, per_second=20,
+    note="About 20 k viewer reports a day; a small CPU classifier over the marked region "
+         "orders them for review.")
 
 case = CaseStudy(
     slug="street-view-blurring",
-    components=[vault, prepare, detector, verifier, fusion, blur, publish_gate],
+    components=[vault, prepare, detector, verifier, fusion, blur, publish_gate, sampler,
+                annotation, teacher_training, distillation, rescan, triage],
     title="Street-view blurring",
     summary=("A batch GPU pipeline that finds every identifiable face and licence plate in new "
              "street-level panoramas and blurs it *irreversibly* before publication, tuned for "
@@ -122,7 +153,9 @@ case = CaseStudy(
                 "after 90 days. No identity embeddings, no plate reading."),
             "cost": (
                 "About fifty inference GPUs (a fraction of a cent per panorama) plus "
-                "annotation; a full catalogue re-scan costs millions of GPU-hours and is avoided."),
+                "annotation and preemptible GPUs for monthly training and slice re-scans "
+                "({catalogue_re_scan.hours} a day on average); a full catalogue re-scan costs "
+                "millions of GPU-hours and is avoided."),
         },
         scale=Scale(
             daily_active_users=250,  # capture vehicles on the road on an average day
@@ -254,7 +287,8 @@ case = CaseStudy(
         privacy=(
             "The imagery is the personal data, so the design minimises it: originals stay in "
             "their legal region and EU imagery trains on EU infrastructure; labelled frames sit "
-            "in a separate vault with their own retention under a documented legal basis; "
+            "in a separate vault with their own retention under a documented legal basis "
+            "(it grows by {annotation.growth} a year); "
             "detections are stored as geometry only, never as face embeddings or plate text; "
             "annotators cannot export anything and their access is logged; deletion requests "
             "reach the vault, the labels and future training shards."),
@@ -408,12 +442,17 @@ case = CaseStudy(
             ]),
             Pipeline("Viewer reports", "streaming", [
                 "A report arrives with panorama id and marked region.",
+                triage,
                 "A triage model ranks it for review; a reviewer confirms and draws the region.",
                 "Blur is added to published tiles and the CDN cache is purged within 24 hours.",
                 "Confirmed misses join the hard-positive pool.",
             ]),
             Pipeline("Active learning and training", "batch", [
+                sampler,
                 "Weekly, select frames from production manifests and reports for labelling.",
+                annotation,
+                teacher_training,
+                distillation,
                 "Monthly, fine-tune the teacher, distil the student, retrain the verifier.",
                 "Gate on size-bucket and minimum slice recall, over-blur and INT8/FP16 parity; "
                 "register.",
@@ -421,6 +460,7 @@ case = CaseStudy(
             Pipeline("Catalogue re-scan", "batch", [
                 "After a fix for one slice (say a country's plates), select its published "
                 "panoramas.",
+                rescan,
                 "Run the new model on preemptible GPUs over the blurred imagery and add any "
                 "new regions; blur is never removed.",
             ]),
@@ -442,7 +482,9 @@ case = CaseStudy(
             "backlog, not with a peak rate. The detector time is an estimate to be measured: "
             "about 250 billion operations per 1024-px tile (backbone, pyramid and heads down "
             "to stride 4), at about 50 TOPS sustained in INT8 (a fifth of an L4's dense peak, "
-            "usual for convolutions under TensorRT), is 5 ms a tile. Teacher and re-scan jobs "
+            "usual for convolutions under TensorRT), is 5 ms a tile. Teacher training "
+            "({teacher_training.hours} a day averaged over the month), distillation "
+            "({student_distillation.hours}) and slice re-scans ({catalogue_re_scan.hours}) "
             "use preemptible capacity at night."),
         compression=(
             "The detector is distilled from the teacher ensemble and quantised to INT8 with "
@@ -529,10 +571,11 @@ def architecture():
     viewer = User("Map viewer")
     with stage("data", "Data"):
         raw = vault()
-        sampler = Spark("Active-learning sampler")
-        annotate = LabelingQueue("Annotation")
+        pick = sampler()
+        annotate = annotation()
     with stage("model", "Training"):
-        teacher = NeuralNetwork("Teacher and distillation")
+        teacher = teacher_training()
+        student = distillation()
         registry = ModelRegistry("Model registry")
     with stage("serving", "Blurring pipeline, one job per drive segment"):
         events = Kafka("Segment-ready events")
@@ -543,7 +586,9 @@ def architecture():
         blurred = blur()
         gate = publish_gate()
         tiles = CloudFront("Public imagery")
+        slice_scan = rescan()
     with stage("monitoring", "Monitoring"):
+        ranked = triage()
         metrics = Prometheus("Pipeline metrics")
         audit = LabelingQueue("Audits and reports")
         dash = Grafana("Dashboards")
@@ -552,12 +597,15 @@ def architecture():
     verify >> Edge(label="pass 2") >> fuse >> blurred >> gate
     gate >> Edge(label="signed") >> tiles >> viewer
     gate >> Edge(label="unsigned: held, page", style="dashed") >> metrics
-    raw >> sampler >> annotate >> teacher >> registry
+    raw >> pick >> annotate >> teacher >> student >> registry
+    tiles >> Edge(label="slice") >> slice_scan
+    registry >> Edge(constraint="false") >> slice_scan
+    slice_scan >> Edge(label="added blur", constraint="false") >> tiles
     registry >> Edge(label="deploy", constraint="false") >> detect
     registry >> Edge(constraint="false") >> verify
     blurred >> metrics >> dash
     tiles >> Edge(label="sample") >> audit
-    viewer >> Edge(label="report", constraint="false") >> audit
+    viewer >> Edge(label="report", constraint="false") >> ranked >> audit
     audit >> Edge(label="miss rate") >> dash
 
 
