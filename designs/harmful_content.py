@@ -72,15 +72,50 @@ recent_media_index = Component(
     "Recent-media index", VectorIndex, stage="serving", items=7.5e9, bytes_per_item=32,
     note="30 days of unique media embeddings (about 250 M a day) as PQ codes, for sweeps "
          "when new media is banked.")
-review_queue = Component("Review queue", LabelingQueue, stage="data",
-                         note="About 3 M decisions a day by 20 k reviewers.")
+review_queue = Component("Review queue", LabelingQueue, stage="data", items_per_day=3e6,
+                         bytes_per_item=2e3,
+                         note="About 3 M decisions a day by 20 k reviewers, each kept with its "
+                              "categories, policy version, reviewer, queue and time spent.")
+
+# Training: labels joined daily, the fusion model and student weekly, the encoders quarterly.
+# A day's examples: 3 M reviews and 50 k sampled posts (about half of them violating, so
+# about 1.5 M positives) plus easy negatives at about 20 per positive: roughly 33 M. The
+# six-month window holds about 182 x 33 M = 6 B examples.
+training_tables = Component(
+    "Training tables", Spark, stage="data", items_per_day=33e6, per_second=5e3,
+    note="Daily: joins the day's labelled examples (reviews, the random sample, about 30 M "
+         "down-sampled easy negatives) to the snapshot each was scored on, then refits "
+         "calibration. Items are examples, per CPU.")
+fusion_training = Component(
+    "Fusion training", NeuralNetwork, stage="model", hardware="GPU", items_per_day=6e9 / 7,
+    per_second=20e3,
+    note="Weekly: trunk and heads over the six-month window (about 6 B examples of cached "
+         "embeddings), shown as a daily average.")
+student_distillation = Component(
+    "Student distillation", NeuralNetwork, stage="model", hardware="GPU",
+    items_per_day=350e6 / 7, per_second=1000,
+    note="Weekly: the text-and-image student learns the teacher's scores and bank embedding "
+         "from raw pixels on about 350 M score-stratified posts; shown as a daily average.")
+encoder_finetune = Component(
+    "Encoder fine-tuning", NeuralNetwork, stage="model", hardware="GPU",
+    items_per_day=550e6 / 91, per_second=300,
+    note="Quarterly: text, image and audio encoders on the six months of reviewed and "
+         "sampled posts (about 550 M); shown as a daily average.")
+media_reencode = Component(
+    "Media re-encode", Spark, stage="model", hardware="GPU", items_per_day=1.8e9 / 91,
+    per_second=500,
+    note="Quarterly, after fine-tuning: the 400 M banked items and about 1.4 B images and "
+         "frames of the labelled posts at the image encoder's rate; the 30-day recent-media "
+         "index refills within its window instead. Shown as a daily average.")
 
 case = CaseStudy(
     slug="harmful-content",
     title="Harmful content detection",
     components=[upload_api, media_hasher, hash_bank, violation_bank, upload_screen,
                 policy_engine, text_encoder, image_encoder, ocr, audio_encoder,
-                speech_recognition, fusion_scorer, recent_media_index, review_queue],
+                speech_recognition, fusion_scorer, recent_media_index, review_queue,
+                training_tables, fusion_training, student_distillation, encoder_finetune,
+                media_reencode],
     summary=("A two-speed integrity system: a fast upload screen (hash banks plus a distilled "
              "model) and a multimodal, multi-task scorer whose calibrated per-policy "
              "probabilities drive removal, demotion and a review queue ranked by expected harm."),
@@ -467,8 +502,11 @@ case = CaseStudy(
             ]),
             Pipeline("Training", "batch", [
                 "Daily: join labels to snapshots, rebuild training tables, refit calibration.",
+                review_queue, training_tables,
                 "Weekly: retrain fusion trunk and heads, distil the student.",
+                fusion_training, student_distillation,
                 "Quarterly: fine-tune encoders, re-encode cached media, retrain heads.",
+                encoder_finetune, media_reencode,
                 "Gate on per-category and per-language metrics, then register.",
             ]),
         ],
@@ -586,9 +624,12 @@ def architecture():
         events = Kafka("Post events")
         features = FeatureStore("Feature store")
         review = review_queue()
-        tables = Spark("Training tables")
+        tables = training_tables()
     with stage("model", "Training"):
-        trainer = NeuralNetwork("Fusion training")
+        trainer = fusion_training()
+        student = student_distillation()
+        finetune = encoder_finetune()
+        reencode = media_reencode()
         registry = ModelRegistry("Model registry")
     with stage("monitoring", "Monitoring"):
         metrics = Prometheus("Action metrics")
@@ -605,6 +646,9 @@ def architecture():
     image >> Edge(label="embeddings") >> features
     features >> Edge(style="dashed", label="sweeps") >> recent
     features >> tables >> trainer >> registry
+    trainer >> Edge(label="teacher") >> student >> registry
+    tables >> finetune >> registry
+    finetune >> reencode >> Edge(label="new embeddings", constraint="false") >> features
     review >> Edge(label="labels", constraint="false") >> tables
     registry >> Edge(label="deploy", constraint="false") >> fusion
     registry >> Edge(label="distilled student", constraint="false") >> screen

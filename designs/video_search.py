@@ -10,7 +10,6 @@ from diagrams.onprem.inmemory import Redis
 from diagrams.onprem.monitoring import Grafana, Prometheus
 from diagrams.onprem.network import Nginx
 from diagrams.onprem.queue import Kafka
-from diagrams.onprem.workflow import Kubeflow
 from diagrams.programming.flowchart import Document, MultipleDocuments, StoredData
 
 from mlsd import (Candidate, CaseStudy, Component, DataPreparation, Evaluation, Feature,
@@ -91,11 +90,50 @@ audio_encoder = Component(
 video_tower = Component(
     "Video tower", EmbeddingService, stage="data", hardware="GPU", items_per_day=4e6,
     per_second=3000,
-    note="Trainable layers over the stored frame, audio and text features; the same job "
-         "re-embeds the catalogue after a retrain.")
+    note="Trainable layers over the stored frame, audio and text features of each new "
+         "upload; the monthly pass over the whole catalogue is the re-embedding below.")
 log_join = Component(
     "Log join", Spark, stage="data", items_per_day=32e9, per_second=50000,
     note="Hourly: 20 impressions per query joined with clicks and watches.")
+engagement_stream = Component(
+    "Engagement aggregator", Flink, stage="data", items_per_day=35e9, per_second=50000,
+    note="Streaming: 32 B impressions plus about 3 B clicks and watch events a day folded "
+         "into per-video and query-video counters, written to the online store every minute.")
+training_sets = Component(
+    "Training set builder", Spark, stage="data", items_per_day=4.2e9, per_second=50000,
+    note="Daily ranker rows (every clicked impression, about 1 B, and a tenth of the 31 B "
+         "skipped ones) plus the day's share of two-tower pairs; weekly hard negatives ride "
+         "on the same run. Items are rows, per CPU.")
+catalogue_reembedding = Component(
+    "Catalogue re-embedding", EmbeddingService, stage="data", hardware="GPU",
+    items_per_day=3e9 / 30, per_second=3000,
+    note="Monthly: all 3 B videos through a new video tower's trainable layers, from the "
+         "stored features; shown as a daily average.")
+index_rebuild = Component(
+    "ANN index rebuild", Spark, stage="data", items_per_day=3e9 / 30, per_second=50000,
+    note="Monthly, after re-embedding: IVF centroids, PQ codebooks and 64-byte codes for "
+         "3 B vectors on CPU; shown as a daily average.")
+
+# Training (model).
+ranker_training = Component(
+    "Ranker training", NeuralNetwork, stage="model", hardware="GPU", items_per_day=4.1e9,
+    per_second=100e3,
+    note="Daily warm start on the newest day's rows (about 4.1 B) of the 30-day window.")
+relevance_grading = Component(
+    "Relevance grading", NeuralNetwork, stage="model", hardware="GPU", items_per_day=300e6,
+    per_second=3000,
+    note="The offline cross-encoder grades a daily sample of about 300 M logged query-video "
+         "pairs as targets for the ranker's relevance head.")
+two_tower_training = Component(
+    "Two-tower retrain", NeuralNetwork, stage="model", hardware="GPU",
+    items_per_day=4e9 / 30, per_second=5000,
+    note="Monthly: one pass over about 4 B (query, satisfied video) pairs from 60 days with "
+         "8 k in-batch negatives; shown as a daily average.")
+query_distillation = Component(
+    "Query tower distillation", NeuralNetwork, stage="model", hardware="GPU",
+    items_per_day=2e9 / 30, per_second=20000,
+    note="Monthly, after each retrain: the 4-layer student matches the 12-layer query tower "
+         "on about 2 B logged queries; shown as a daily average.")
 
 case = CaseStudy(
     slug="video-search",
@@ -103,7 +141,9 @@ case = CaseStudy(
     components=[gateway, result_cache, query_understanding, query_tower, lexical_hot,
                 lexical_full, ann_index, candidate_merge, online_features, ranker, policy_rerank,
                 video_indexer, speech_recognition, frame_encoder, audio_encoder, video_tower,
-                log_join],
+                log_join, engagement_stream, training_sets, catalogue_reembedding,
+                index_rebuild, ranker_training, relevance_grading, two_tower_training,
+                query_distillation],
     summary=(
         "Answer a text query over **3 B** videos by merging lexical and multimodal two-tower "
         "retrieval, then ranking about 1,000 candidates with a multi-task model for clicks, "
@@ -345,8 +385,9 @@ case = CaseStudy(
             "T+2), and rated evaluation queries are excluded from training."),
         notes=(
             "Keep frame and audio encoders frozen and their outputs stored, so a new video "
-            "tower re-runs only its trainable layers: a few hundred GPU-hours instead of "
-            "decoding 3 B videos again."),
+            "tower re-runs only its trainable layers over stored features, a monthly pass "
+            "that averages {catalogue_re_embedding.hours} a day, instead of decoding 3 B "
+            "videos again."),
     ),
     evaluation=Evaluation(
         offline=[
@@ -412,9 +453,11 @@ case = CaseStudy(
                 "Apply takedowns to both indexes and the cache within a minute.",
             ]),
             Pipeline("Training", "batch", [
-                log_join,
+                log_join, training_sets, relevance_grading,
                 "Daily ranker warm-start, validated on rated set and calibration.",
+                ranker_training,
                 "Monthly two-tower retrain, catalogue re-embedding and index rebuild.",
+                two_tower_training, query_distillation, catalogue_reembedding, index_rebuild,
             ]),
         ],
         latency_path=[
@@ -525,8 +568,15 @@ def architecture():
         vtower = video_tower()
         lake = S3("Data lake")
         logjoin = log_join()
+        engagement = engagement_stream()
+        sets = training_sets()
+        reembed = catalogue_reembedding()
+        rebuild = index_rebuild()
     with stage("model", "Training"):
-        train = Kubeflow("Two-tower and ranker training")
+        grade = relevance_grading()
+        rtrain = ranker_training()
+        ttrain = two_tower_training()
+        distil = query_distillation()
         registry = ModelRegistry("Model registry")
     with stage("monitoring", "Monitoring"):
         metrics = Prometheus("Metrics")
@@ -544,7 +594,14 @@ def architecture():
     asr >> Edge(label="transcripts") >> indexer
     [asr, frames, audio] >> vtower
     vtower >> Edge(label="upsert") >> ann
-    events >> lake >> logjoin >> train >> registry
+    events >> lake >> logjoin >> sets
+    events >> engagement >> Edge(label="every minute") >> features
+    sets >> grade >> Edge(label="relevance targets") >> rtrain
+    sets >> rtrain >> registry
+    sets >> ttrain >> registry
+    ttrain >> Edge(label="teacher") >> distil >> registry
+    ttrain >> Edge(label="new video tower") >> reembed >> rebuild
+    rebuild >> Edge(label="swap index", constraint="false") >> ann
     registry >> Edge(label="deploy", constraint="false") >> rank
     registry >> Edge(label="deploy as a pair", constraint="false") >> [qtower, vtower]
     rerank >> Edge(style="dashed", label="impressions", constraint="false") >> events

@@ -9,13 +9,12 @@ from diagrams.onprem.inmemory import Redis
 from diagrams.onprem.monitoring import Grafana, Prometheus
 from diagrams.onprem.network import Nginx
 from diagrams.onprem.queue import Kafka
-from diagrams.onprem.workflow import Kubeflow
 
 from mlsd import (Candidate, CaseStudy, Component, DataPreparation, Evaluation, Feature, Framing,
                   Metric, ModelDevelopment, Monitoring, Pipeline, Requirements, Scale, Serving,
                   stage)
-from mlsd.nodes import (EmbeddingService, LabelingQueue, ModelRegistry, ModelServer,
-                        NeuralNetwork, VectorIndex)
+from mlsd.nodes import (EmbeddingService, FeatureStore, LabelingQueue, ModelRegistry,
+                        ModelServer, NeuralNetwork, VectorIndex)
 
 # The parts of the system, declared once: drawn in the diagrams, sized in the capacity table
 # and timed on the latency path. Latencies are p50s on a loaded host.
@@ -68,10 +67,50 @@ re_embedding = Component(
     per_second=2000,
     note="Runs once per catalogue-encoder version, sized here as one day over all 8 B images.")
 
+rerank_features = Component(
+    "Re-ranker features", FeatureStore, stage="data", latency_ms=8, in_flight=32, items=8e9,
+    items_per_day=30e6, bytes_per_item=200,
+    note="Per catalogue image: quality bucket, 30-day save and click counts, detector class, "
+         "upload day, pHash and a 64-d int8 caption embedding; the top 1,000 are fetched in "
+         "one batched call.")
+# Jobs behind the training data and the models. Logs: 600 M requests a day, 50 impressions each.
+log_join = Component(
+    "Log join", Spark, stage="data", items_per_day=30e9, per_second=100e3,
+    note="Hourly: 30 B impressions a day joined with their actions under the 24-hour label "
+         "window; the day's action counts also refresh the engagement features. Items are "
+         "impressions, per CPU.")
+pair_mining = Component(
+    "Pair mining", Spark, stage="data", items_per_day=7e9, per_second=50e3,
+    note="Daily: unions the 90 days of engaged pairs (about 2 B) with 5 B co-save pairs, drops "
+         "near-duplicates and caps each image; the weekly hard-negative pass reads the same "
+         "logs. Items are pairs, per CPU.")
+encoder_training = Component(
+    "Encoder fine-tuning", NeuralNetwork, stage="model", hardware="GPU",
+    items_per_day=7e9 / 91, per_second=500,
+    note="Quarterly: one epoch of the 7 B pairs through the ViT-B/16 teacher, about 500 pairs "
+         "a second per GPU; shown as a daily average. The self-supervised pretraining is "
+         "a one-off and not counted.")
+student_distillation = Component(
+    "Query student distillation", NeuralNetwork, stage="model", hardware="GPU",
+    items_per_day=2e9 / 91, per_second=2000,
+    note="Quarterly, after each teacher: about 2 B query crops and catalogue images mapped "
+         "into the teacher's space by the ViT-S student; shown as a daily average.")
+reranker_training = Component(
+    "Re-ranker training", Spark, stage="model", items_per_day=200e6 / 7, per_second=5e3,
+    note="Weekly LambdaMART on about 200 M logged query-result rows with propensity weights; "
+         "shown as a daily average, per CPU.")
+index_build = Component(
+    "Index build", Spark, stage="serving", items_per_day=8e9 / 91 + 30e6, per_second=50e3,
+    note="OPQ, IVF and PQ codes for all 8 B vectors with each quarterly encoder (averaged per "
+         "day), plus the 30 M daily uploads folded in by the delta merges. Items are "
+         "vectors, per CPU.")
+
 case = CaseStudy(
     slug="visual-search",
     components=[gateway, detector, query_encoder, broker, index_shards, rescorer, blocklist,
-                reranker, metadata, catalogue_embedder, re_embedding],
+                rerank_features, reranker, metadata, catalogue_embedder, re_embedding,
+                log_join, pair_mining, encoder_training, student_distillation,
+                reranker_training, index_build],
     title="Visual search system",
     summary=(
         "Embed a query photo (or a crop of it) with a contrastively trained image encoder and "
@@ -146,7 +185,7 @@ case = CaseStudy(
             "About 60% of queries are whole catalogue images, which reuse stored vectors; 15% "
             "are a box on a catalogue image, and 25% are camera photos or uploads, which also "
             "go through the detector. The fleets, jobs and stores after the traffic figures "
-            "come from the components of the serving stage."),
+            "come from the components: the serving path, the indexing and the training jobs."),
     ),
     framing=Framing(
         ml_objective=(
@@ -384,6 +423,9 @@ case = CaseStudy(
                 blocklist,
                 "The broker merges, drops blocked images, applies filters and collapses "
                 "duplicates.",
+                rerank_features,
+                "Fetch the survivors' quality, engagement, category, freshness and caption "
+                "features in one batched call.",
                 reranker,
                 "Order the top 1,000.",
                 metadata,
@@ -395,6 +437,7 @@ case = CaseStudy(
                 "Embed new images with the catalogue encoder; append PQ and int8 codes to "
                 "the delta index; tombstone deletions at once.",
                 "Merge deltas into the main index every few hours.",
+                index_build,
             ]),
             Pipeline("Re-embedding and rebuild", "batch", [
                 re_embedding,
@@ -402,16 +445,19 @@ case = CaseStudy(
                 "{catalogue_re_embedding.hours}, or {catalogue_re_embedding.machines} for a "
                 "day.",
                 "Train OPQ, IVF centroids and PQ codebooks on a 50 M sample; build 16 shards.",
+                index_build,
                 "Replay interim uploads and deletes, pass the recall check, publish.",
             ]),
             Pipeline("Training", "batch", [
                 "Build pairs and hard negatives daily and weekly.",
+                log_join, pair_mining,
                 "Fine-tune and distil the encoder quarterly; retrain the re-ranker weekly.",
+                encoder_training, student_distillation, reranker_training,
                 "Register models that pass the judged and sliced metrics.",
             ]),
         ],
         latency_path=[gateway, detector, query_encoder, broker, index_shards, rescorer,
-                      blocklist, reranker, metadata, ("Response", 10)],
+                      blocklist, rerank_features, reranker, metadata, ("Response", 10)],
         latency_target_ms=400,
         placement=(
             "Cloud, in every serving region. The detector and the query encoder share one "
@@ -422,7 +468,8 @@ case = CaseStudy(
             "the re-scoring run on the same host, so the index fleet is sized from both: "
             "{index_hosts.replicas} at peak across all regions, about 16 replicas of each "
             "shard, four in each of four regions. The broker ({result_broker.replicas}), the "
-            "re-ranker ({re_ranker.replicas}) and the gateway ({api_gateway.replicas}) are "
+            "re-ranker ({re_ranker.replicas}), its feature store "
+            "({re_ranker_features.replicas}) and the gateway ({api_gateway.replicas}) are "
             "CPU fleets. The encoder stays server-side so query and index versions always "
             "match. A camera photo takes {latency_total} at p50 through the whole path, "
             "which leaves room for the slowest of 16 shards and for queueing under the "
@@ -505,9 +552,13 @@ def architecture():
     with stage("data", "Data"):
         events = Kafka("Upload and log events")
         images = S3("Image store")
-        logjoin = Spark("Log join and pair mining")
+        logjoin = log_join()
+        pairs = pair_mining()
+        feats = rerank_features()
     with stage("model", "Training"):
-        train = Kubeflow("Encoder training")
+        train = encoder_training()
+        distil = student_distillation()
+        ranktrain = reranker_training()
         registry = ModelRegistry("Model registry")
     with stage("serving", "Online query path"):
         gate = gateway()
@@ -522,6 +573,7 @@ def architecture():
     with stage("serving", "Indexing"):
         embed = catalogue_embedder()
         reembed = re_embedding()
+        build = index_build()
     with stage("monitoring", "Monitoring"):
         metrics = Prometheus("Metrics")
         dash = Grafana("Dashboards")
@@ -532,9 +584,16 @@ def architecture():
     blocked >> merge
     merge >> Edge(label="top 1,000") >> rerank >> meta
     images >> embed >> Edge(label="PQ and int8 codes") >> shards
-    images >> reembed >> Edge(label="new index", style="dashed") >> shards
+    images >> reembed >> Edge(label="new vectors", style="dashed") >> build
+    embed >> Edge(label="deltas", style="dashed") >> build
+    build >> Edge(label="shards", style="dashed") >> shards
     events >> Edge(label="uploads") >> images
-    events >> logjoin >> train >> registry
+    events >> logjoin >> pairs >> train >> registry
+    train >> Edge(label="distil") >> distil >> registry
+    logjoin >> Edge(label="engagement") >> feats
+    logjoin >> ranktrain >> registry
+    feats >> Edge(style="dashed") >> rerank
+    registry >> Edge(constraint="false") >> rerank
     registry >> Edge(constraint="false") >> encode
     registry >> Edge(constraint="false") >> embed
     rerank >> Edge(style="dashed", label="logs", constraint="false") >> events
