@@ -198,8 +198,8 @@ case = CaseStudy(
             **{new_content_per_year}** of new event content a year is mostly items that
             expire before they gather history. **{request_logs_per_year}** of logs a year is
             cheap to keep for two years (**{data_lake.size}**), which matters because
-            seasonality is yearly. Daily retraining takes **{daily_training.hours}** after a
-            **{label_join.hours}** label join; the hourly user-tower refresh costs
+            seasonality is yearly. Daily retraining takes **{daily_training.hours}**, and the label
+            join before it **{label_join.hours}**; the hourly user-tower refresh costs
             **{user_tower_refresh.hours}** a day, and the weekly two-tower retrain
             **{two_tower_training.hours}** a day on average. Assuming 20 M users opted in to
             the weekly digest, scoring it averages **{weekly_digest.hours}** a day, all of it on
