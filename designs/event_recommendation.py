@@ -22,6 +22,7 @@ REQUESTS_PER_USER = 4
 IMPRESSIONS_PER_REQUEST = 20
 UPCOMING_EVENTS = 3e6
 NEW_EVENTS_PER_DAY = 150e3
+DIGEST_USERS = 20e6  # assumption: users opted in to the weekly e-mail digest
 
 # Request path. The ranker hosts keep the model and the whole index, so retrieval, filtering,
 # hydration, scoring and re-ranking all hold a slot there: the fleet is sized from their sum.
@@ -93,6 +94,29 @@ streaming = Component(
 lake = Component(
     "Data lake", S3, stage="data", items=DAILY_USERS * REQUESTS_PER_USER * 730,
     bytes_per_item=2000, note="Two years of interaction logs, since seasonality is yearly.")
+label_join = Component(
+    "Label join", Spark, stage="data",
+    items_per_day=DAILY_USERS * REQUESTS_PER_USER * IMPRESSIONS_PER_REQUEST, per_second=20e3,
+    note="Daily: a day's impressions once their 7-day window closes, joined with orders, "
+         "refunds, cancellations and check-ins; items are impressions, per CPU.")
+tower_refresh = Component(
+    "User-tower refresh", EmbeddingService, stage="model", items_per_day=DAILY_USERS * 2,
+    per_second=1000,
+    note="Hourly: re-embeds the users with new activity in the last hour, about two active "
+         "hours per daily user, into the user features; per CPU.")
+two_tower_training = Component(
+    "Two-tower training", Spark, stage="model", items_per_day=2e6 * 182 / 7, per_second=5e3,
+    note="Weekly on 26 weeks of bookings and saves (about 2 M a day, 364 M pairs) with "
+         "in-metro in-batch negatives, on CPU; shown as a daily average.")
+event_reencode = Component(
+    "Event re-encode", Spark, stage="model", items_per_day=UPCOMING_EVENTS / 7,
+    per_second=2000,
+    note="Weekly: every upcoming event through the new event tower, reusing stored text "
+         "embeddings; shown as a daily average, per CPU.")
+digest = Component(
+    "Weekly digest", Spark, stage="serving", items_per_day=DIGEST_USERS / 7, per_second=20,
+    note="Assumes 20 M opted-in users, each put through retrieval and the ranker on "
+         "Wednesday night; shown as a daily average, per CPU.")
 training = Component(
     "Daily training", Spark, stage="model", per_second=15e3,
     items_per_day=DAILY_USERS * REQUESTS_PER_USER * IMPRESSIONS_PER_REQUEST * 84 * 0.05,
@@ -106,7 +130,8 @@ case = CaseStudy(
             "every event is new and disappears within weeks.",
     components=[gateway, user_features, geo_search, metro_index, followed, friends, new_local,
                 eligibility, inventory, hydration, event_features, ranker, reranker, integrity,
-                encoder, streaming, lake, training],
+                encoder, streaming, lake, label_join, training, two_tower_training,
+                event_reencode, tower_refresh, digest],
     prompt="You work for an online ticketing platform where organisers publish events "
            "(concerts, workshops, meet-ups, festivals, classes) and people register or buy "
            "tickets. Design a system that shows each user a personalised list of events on "
@@ -173,7 +198,12 @@ case = CaseStudy(
             **{new_content_per_year}** of new event content a year is mostly items that
             expire before they gather history. **{request_logs_per_year}** of logs a year is
             cheap to keep for two years (**{data_lake.size}**), which matters because
-            seasonality is yearly. Daily retraining takes **{daily_training.hours}**.
+            seasonality is yearly. Daily retraining takes **{daily_training.hours}**, and the label
+            join before it **{label_join.hours}**; the hourly user-tower refresh costs
+            **{user_tower_refresh.hours}** a day, and the weekly two-tower retrain
+            **{two_tower_training.hours}** a day on average. Assuming 20 M users opted in to
+            the weekly digest, scoring it averages **{weekly_digest.hours}** a day, all of it on
+            CPU.
             """,
     ),
     framing=Framing(
@@ -443,14 +473,21 @@ case = CaseStudy(
                 "Ticket sales update the inventory cache within seconds.",
             ]),
             Pipeline("Training", "batch", [
+                label_join,
                 "Join impressions, orders, refunds and check-ins for the last matured "
                 "week.",
-                "Retrain LightGBM daily; retrain the two-tower weekly and re-encode all "
-                "upcoming events.",
+                training,
+                "Retrain LightGBM daily.",
+                two_tower_training,
+                event_reencode,
+                "Retrain the two-tower weekly and re-encode all upcoming events.",
+                tower_refresh,
+                "Refresh cached user vectors hourly with the current user tower.",
                 "Compare with production on the held-out week and new-event slice, then "
                 "register.",
             ]),
             Pipeline("Weekly digest", "batch", [
+                digest,
                 "Wednesday night, score each opted-in user's candidates for the next ten "
                 "days.",
                 "Keep at most ten events above a calibrated probability threshold.",
@@ -568,6 +605,7 @@ def architecture():
         rerank = reranker()
         check = integrity()
         encode = encoder()
+        mail = digest()
     with stage("data", "Data"):
         catalogue = PostgreSQL("Events and orders")
         events = Kafka("Event stream")
@@ -575,9 +613,13 @@ def architecture():
         users = user_features()
         event_feats = event_features()
         logs = lake()
+        labels = label_join()
     with stage("model", "Training"):
         train = training()
+        towers = two_tower_training()
         registry = ModelRegistry("Model registry")
+        reembed = event_reencode()
+        refresh = tower_refresh()
     with stage("monitoring", "Monitoring"):
         metrics = Prometheus("Metrics")
         dashboards = Grafana("Dashboards")
@@ -597,7 +639,11 @@ def architecture():
     encode >> Edge(label="documents") >> [geo, fresh]
     events >> Edge(label="tickets sold") >> seats
     events >> flink >> [users, event_feats, social]
-    events >> logs >> train >> registry
+    events >> logs >> labels >> [train, towers]
+    [train, towers] >> registry
+    registry >> reembed >> Edge(label="weekly", constraint="false") >> index
+    registry >> refresh >> Edge(label="hourly", constraint="false") >> users
+    [users, seats] >> Edge(style="dashed") >> mail
     registry >> Edge(label="models", constraint="false") >> [score, encode]
     rerank >> metrics >> dashboards
 

@@ -54,9 +54,25 @@ candidate_job = Component("Daily candidate generation", Spark, stage="data",
                           items_per_day=350e6, per_second=50,
                           note="Up to 200 × 200 two-hop paths per member (40 k), at about "
                                "2 M path visits a second per core.")
+pair_features = Component("Pair features job", Spark, stage="data", items_per_day=175e9,
+                          per_second=500e3,
+                          note="Daily rows for the 500 stored candidates of 350 M members: "
+                               "mutual counts and Adamic-Adar come from the walks' path "
+                               "counts, this job adds employer and school overlaps and writes "
+                               "the rows, at about 500 k pairs a second per core.")
 gnn = Component("GNN embeddings", NeuralNetwork, stage="model", hardware="GPU",
                 items_per_day=900e6, per_second=5e3,
                 note="Daily inference over every member with sampled neighbourhoods.")
+gnn_training = Component("GNN training", NeuralNetwork, stage="model", hardware="GPU",
+                         items_per_day=25e6 * 90 / 7, per_second=500,
+                         note="Weekly on the 2.25 B edges of the last 90 days, counted per "
+                              "day; each edge embeds both ends and a hard negative with "
+                              "backward passes, about 500 edges a second per GPU.")
+ranker_training = Component("Ranker training", NeuralNetwork, stage="model", hardware="GPU",
+                            items_per_day=5e9 / 7, per_second=20e3,
+                            note="Weekly on about 5 B down-sampled impression rows from 28 "
+                                 "days, counted per day, at about 20 k rows a second per "
+                                 "GPU.")
 registry = Component("Model registry", ModelRegistry, stage="model")
 
 case = CaseStudy(
@@ -70,7 +86,9 @@ case = CaseStudy(
             "useful networks. Design the *People you may know* feature, which suggests members "
             "to invite on the network page, after a new connection and in a weekly e-mail."),
     components=[page_api, candidate_store, exclusion_filters, feature_store, ranker, diversity,
-                member_ann, connection_graph, fresh_edges, candidate_job, gnn, registry],
+                member_ann, connection_graph, fresh_edges, candidate_job, pair_features, gnn,
+                gnn_training,
+                ranker_training, registry],
     requirements=Requirements(
         objective=(
             "Grow a **valuable professional graph**: more accepted connections that lead to "
@@ -120,7 +138,7 @@ case = CaseStudy(
                 "reaches graph snapshots and embeddings within 30 days."),
             "cost": (
                 "Heavy graph work runs once a day in batch; online serving is CPU-only; GPUs "
-                "are used for GNN training and inference."),
+                "are used for GNN training and inference and for the weekly ranker retrain."),
         },
         scale=Scale(daily_active_users=120e6, requests_per_user=3, peak_to_average=2.5,
                     items=900e6, embedding_dim=128, compressed_bytes_per_item=32,
@@ -138,7 +156,9 @@ case = CaseStudy(
             "we sample hubs down to 200 neighbours, which caps a member at 40 k paths and the "
             "daily job at about 14 T path visits, or {daily_candidate_generation.hours} at "
             "2 M visits a second per core. Daily GNN inference over every member takes "
-            "{gnn_embeddings.hours}. Impression logs (20 cards at about 100 bytes) come to "
+            "{gnn_embeddings.hours}. The weekly runs, counted as a daily average, add "
+            "{gnn_training.hours} for GNN training on 90 days of edges and "
+            "{ranker_training.hours} for the ranker on its sampled rows. Impression logs (20 cards at about 100 bytes) come to "
             "{request_logs_per_year} a year."),
     ),
     framing=Framing(
@@ -234,7 +254,8 @@ case = CaseStudy(
             "Kafka consumers validate impression and invitation events and write hourly "
             "partitions.",
             "A daily Spark job snapshots the graph and computes pair features (mutuals, "
-            "Adamic-Adar, overlaps) for candidate pairs only.",
+            "Adamic-Adar, overlaps) for candidate pairs only, {pair_features_job.hours} "
+            "for the {feature_store.size} of rows.",
             "Training rows join impressions with features logged at serving time, then with "
             "labels when the 14-day window closes.",
             "Flink updates degree counts, recent-edge lists and invitation counters in the "
@@ -394,8 +415,11 @@ case = CaseStudy(
                 "Apply dismissals and blocks to the candidate store within seconds.",
             ]),
             Pipeline("Training and embeddings", "batch", [
+                gnn_training,
+                "Retrain the GNN weekly on the last 90 days of edges.",
                 gnn,
-                "Retrain the GNN weekly; run inference daily, including new members.",
+                "Run inference daily over every member, new members included.",
+                ranker_training,
                 "Retrain the ranker weekly on matured impressions; promote through the "
                 "registry after offline and shadow checks.",
             ]),
@@ -404,7 +428,7 @@ case = CaseStudy(
                       diversity, ("Card hydration", 15), ("Network", 5)],
         latency_target_ms=150,
         placement=(
-            "Cloud. Batch runs on a Spark cluster, with GPUs for the GNN. Online serving is "
+            "Cloud. Batch runs on a Spark cluster, with GPUs for the GNN and ranker training. Online serving is "
             "CPU: the API, exclusion filters, ranker and re-rank share one fleet of "
             "{pymk_serving_hosts.replicas} at peak, sized from their summed time per request, "
             "not from the ranker's alone. The median request takes {latency_total} against "
@@ -491,10 +515,12 @@ def architecture():
         features = feature_store()
         stream = fresh_edges()
         candgen = candidate_job()
+        pairs = pair_features()
         ann = member_ann()
     with stage("model", "Training"):
+        gnn_train = gnn_training()
         embeddings = gnn()
-        ranker_train = NeuralNetwork("Ranker training")
+        ranker_train = ranker_training()
         models = registry()
     with stage("serving", "Online serving"):
         api = page_api()
@@ -507,8 +533,11 @@ def architecture():
         dash = Grafana("Dashboards")
 
     [graph, profiles, events] >> lake
-    lake >> [embeddings, ranker_train, features]
-    [embeddings, ranker_train] >> models
+    lake >> [gnn_train, ranker_train]
+    candgen >> Edge(label="pairs") >> pairs >> features
+    gnn_train >> Edge(label="weekly") >> embeddings
+    lake >> Edge(style="dashed") >> embeddings
+    [gnn_train, ranker_train] >> models
     embeddings >> Edge(label="vectors") >> ann
     [graph, ann] >> candgen
     candgen >> Edge(label="top 500") >> store

@@ -20,6 +20,9 @@ DAILY_USERS = 400e6
 REQUESTS_PER_USER = 6
 IMPRESSIONS_PER_REQUEST = 25
 VIDEOS = 800e6
+CLICK_RATE = 0.04
+EXAMPLES_PER_DAY = (DAILY_USERS * REQUESTS_PER_USER * IMPRESSIONS_PER_REQUEST
+                    * (CLICK_RATE + (1 - CLICK_RATE) * 0.25))
 
 # Request path. Hosts group the steps that run on the same machines, so each fleet is sized
 # from all the time a request spends on it.
@@ -97,13 +100,28 @@ lake = Component(
          "request); older days survive as samples and aggregates.")
 ranker_training = Component(
     "Ranker training", Spark, stage="model", hardware="GPU", per_second=50e3,
-    items_per_day=DAILY_USERS * REQUESTS_PER_USER * IMPRESSIONS_PER_REQUEST
-    * (0.04 + 0.96 * 0.25),
+    items_per_day=EXAMPLES_PER_DAY,
     note="Daily warm start on the newest labelled day: every click and a quarter of the other "
          "impressions; items are examples, per GPU.")
+full_retrain = Component(
+    "Weekly full retrain", Spark, stage="model", hardware="GPU", per_second=50e3,
+    items_per_day=EXAMPLES_PER_DAY * 30 / 7,
+    note="The ranker from scratch on 30 days of examples (about 500 B) once a week, about "
+         "2,800 GPU-hours a run; shown as a daily average.")
+cowatch_build = Component(
+    "Co-watch build", Spark, stage="data", per_second=20e3,
+    items_per_day=DAILY_USERS * REQUESTS_PER_USER * IMPRESSIONS_PER_REQUEST * CLICK_RATE,
+    note="Daily: pairs each play with the next five in its session, merges the counts into "
+         "decayed totals and keeps the top 50 per video; items are plays, per CPU.")
 video_tower = Component(
     "Video tower", EmbeddingService, stage="serving", items_per_day=3e6, per_second=200,
     note="Encodes each upload from its content embeddings and metadata within minutes.")
+two_tower_training = Component(
+    "Two-tower training", Spark, stage="model", hardware="GPU", per_second=100e3,
+    items_per_day=DAILY_USERS * REQUESTS_PER_USER * IMPRESSIONS_PER_REQUEST * CLICK_RATE
+    * 0.5 * 30 / 7,
+    note="Weekly on 30 days of satisfied watches (about half of plays, some 36 B pairs) "
+         "with in-batch negatives; shown as a daily average, per GPU.")
 reencode = Component(
     "Weekly re-encode", Spark, stage="model", hardware="GPU", items_per_day=VIDEOS / 7,
     per_second=20e3,
@@ -121,8 +139,9 @@ case = CaseStudy(
             "hundreds of millions of candidates in under 200 ms.",
     components=[gateway, user_features, user_tower, ann_index, fresh_index, cowatch,
                 subscriptions, trending, exploration, merge_filter, pre_ranker, video_features,
-                embeddings, ranker, reranker, video_tower, label_join, lake, ranker_training,
-                reencode, index_build],
+                embeddings, ranker, reranker, video_tower, label_join, lake, cowatch_build,
+                ranker_training, full_retrain, two_tower_training, reencode,
+                index_build],
     prompt="You work on a large video-sharing platform. When a signed-in user opens the app "
            "or the website, the homepage shows a grid of recommended videos. Design the system "
            "that chooses and orders those videos so that people find things worth watching "
@@ -187,7 +206,11 @@ case = CaseStudy(
             the recommender keeps per upload (metadata and embeddings), not video files.
 
             The heavy ranker needs **{multi_task_ranker.replicas}** at peak, 40 ms a request
-            with 16 in flight; its daily warm start takes **{ranker_training.hours}**. The CPU
+            with 16 in flight; its daily warm start takes **{ranker_training.hours}**, and
+            the weekly full retrain over 30 days adds **{weekly_full_retrain.hours}** a day
+            averaged over the week, the largest training cost; the weekly two-tower retrain
+            averages **{two_tower_training.hours}** a day. Rebuilding the co-watch lists
+            from the day's plays takes **{co_watch_build.hours}**. The CPU
             side is sized per host from all the time a request spends there:
             **{retrieval_hosts.replicas}** for the user tower and both indexes,
             **{homepage_mixer.replicas}** for merging, pre-ranking and re-ranking, and
@@ -448,10 +471,17 @@ case = CaseStudy(
                 "Searchable within minutes, beside the main index.",
             ]),
             Pipeline("Daily index rebuild and training", "batch", [
+                cowatch_build,
+                "Count the day's co-watched pairs into decayed totals and reload the top 50 "
+                "per video into Cassandra.",
                 ranker_training,
                 "Distil the pre-ranker from the new ranker's value score.",
+                full_retrain,
+                "Weekly: train the ranker afresh on the last 30 days; the following warm "
+                "starts continue from it.",
                 "Weekly: retrain the two-tower model and re-encode every video with its "
                 "video tower; on other days the stored vectors are reused.",
+                two_tower_training,
                 reencode,
                 index_build,
                 "Check recall against exact search, then swap towers and index together. "
@@ -576,10 +606,13 @@ def architecture():
         events = Kafka("Event stream")
         join = label_join()
         logs = lake()
+        pairs = cowatch_build()
         users = user_features()
         videos = video_features()
     with stage("model", "Training and indexing"):
         train = ranker_training()
+        full = full_retrain()
+        towers = two_tower_training()
         encode = reencode()
         build = index_build()
         registry = ModelRegistry("Model registry")
@@ -595,7 +628,8 @@ def architecture():
     rerank >> Edge(label="30 videos") >> user
     user >> Edge(label="impressions, watches", constraint="false") >> events
     events >> join >> [logs, users, videos]
-    logs >> train >> registry
+    logs >> [train, full, towers] >> registry
+    logs >> pairs >> Edge(label="daily") >> neighbours
     registry >> Edge(label="models", constraint="false") >> [heavy, pre, tower]
     registry >> encode >> build >> Edge(label="daily", constraint="false") >> main
     upload_tower >> Edge(label="uploads") >> fresh
