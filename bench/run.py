@@ -90,10 +90,11 @@ def raw_dot(files: list[Path], out: Path) -> None:
             "-Tpng", f"-o{out / (f.stem + '.png')}", str(f))
 
 
-def synthetic_designs(folder: Path, count: int) -> Path:
-    """Write count copies of the fixture design, each with its own slug."""
+def synthetic_designs(folder: Path, count: int, fixture: Path = FIXTURE) -> Path:
+    """Write count copies of a fixture design (this checkout's, or the baseline's, which
+    predates the component model), each with its own slug."""
     folder.mkdir(parents=True, exist_ok=True)
-    source = FIXTURE.read_text()
+    source = fixture.read_text()
     for i in range(count):
         text = source.replace('slug="spam-filter"', f'slug="spam-filter-{i}"')
         (folder / f"spam_{i:03}.py").write_text(text.replace("Spam filter", f"Spam filter {i}"))
@@ -218,6 +219,7 @@ def main() -> None:
     # Cold full build, this checkout against the baseline, alternating runs in one loop.
     old = export(args.baseline, tmp / "baseline")
     old_designs = old.parent / "designs"
+    old_fixture = old.parent / "tests" / "fixtures" / "designs" / "spam_filter.py"
     times = {"new": [], "old": []}
     for _ in range(max(1, n // 2)):
         for name, src, designs in (("old", old, old_designs), ("new", None, DESIGNS)):
@@ -289,7 +291,8 @@ def main() -> None:
         t = median_time(lambda: mlsd("build", "--designs", str(folder), "--out",
                                      str(tmp / f"syn{count}-out"), "--format", WEB, "--force"),
                         1 if count > 100 else max(1, n // 2))
-        t_old = median_time(lambda: mlsd("build", "--designs", str(folder), "--out",
+        old_folder = synthetic_designs(tmp / f"syn{count}-baseline", count, old_fixture)
+        t_old = median_time(lambda: mlsd("build", "--designs", str(old_folder), "--out",
                                          str(tmp / f"syn{count}-old"), "--format", WEB, "--force",
                                          src=old), 1 if count > 100 else max(1, n // 2))
         rows.append((f"cold web build, {count} synthetic designs", f"{t:.2f} s",
@@ -314,8 +317,10 @@ def main() -> None:
                      f"{mb:.0f} MB", "largest single process"))
     if not args.quick:
         folder = synthetic_designs(tmp / "syn200", 200)
+        folders = {"new": folder,
+                   "old": synthetic_designs(tmp / "syn200-baseline", 200, old_fixture)}
         for name, src in (("new", None), ("old", old)):
-            mb = peak_memory_mb("build", "--designs", str(folder), "--out",
+            mb = peak_memory_mb("build", "--designs", str(folders[name]), "--out",
                                 str(tmp / f"mem200-{name}"), "--force", src=src)
             rows.append((f"peak memory, 200 synthetic designs, all formats "
                          f"({'this checkout' if src is None else 'baseline'})",
