@@ -58,6 +58,7 @@ def casebook(env, cards: list[dict], handouts: list[bytes], paper: str) -> bytes
         _keep_links(chapter, book, start)
     _link_pages(book)
     _number_pages(book)
+    _share_images(book)
     book.docinfo["/Title"] = "ML system design casebook"
     book.docinfo["/Producer"] = "mlsd"
     buffer = BytesIO()
@@ -134,6 +135,40 @@ def _keep_links(chapter, book, start: int) -> None:
             if isinstance(name, String) and str(name) in places:
                 page, view = places[str(name)]
                 link.Dest = Array([book.pages[start + page].obj, *view])
+
+
+def _share_images(book) -> None:
+    """Point every copy of an image (the same icon in each chapter) at one of them; the copies
+    left unreferenced are not written, which halves the book."""
+    import hashlib
+
+    kept: dict[str, object] = {}
+    keys: dict[tuple, str] = {}
+    forms: set[tuple] = set()
+
+    def key(image) -> str:
+        if image.objgen not in keys:
+            mask = image.get("/SMask")
+            keys[image.objgen] = hashlib.sha256(b"|".join([
+                image.read_raw_bytes(), str(image.get("/Width")).encode(),
+                str(image.get("/Height")).encode(),
+                key(mask).encode() if mask is not None else b""])).hexdigest()
+        return keys[image.objgen]
+
+    def share(resources) -> None:
+        xobjects = resources.get("/XObject") if resources is not None else None
+        for name in list(xobjects.keys()) if xobjects is not None else []:
+            target = xobjects[name]
+            if target.get("/Subtype") == "/Image":
+                first = kept.setdefault(key(target), target)
+                if first.objgen != target.objgen:
+                    xobjects[name] = first
+            elif target.get("/Subtype") == "/Form" and target.objgen not in forms:
+                forms.add(target.objgen)  # the SVG diagrams: their icons are inside
+                share(target.get("/Resources"))
+
+    for page in book.pages:
+        share(page.get("/Resources"))
 
 
 def _link_pages(book) -> None:
