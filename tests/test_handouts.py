@@ -81,6 +81,13 @@ def test_editing_one_design_prints_only_its_handout_and_the_casebook(tmp_path):
     assert sorted(r for r in report.written if r.endswith(".pdf")) == ["casebook.pdf",
                                                                         "other/handout.pdf"]
     assert "Hand-written rules" in _text(out / "casebook.pdf")
+    # both chapters draw the same icons: the book holds each image once
+    import pikepdf
+
+    def images(path) -> int:
+        return sum(1 for o in pikepdf.Pdf.open(path).objects
+                   if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image")
+    assert images(out / "casebook.pdf") == images(out / "other" / "handout.pdf")
 
 
 def test_cheatsheet_is_one_landscape_page_from_the_declared_model(built):
