@@ -19,9 +19,9 @@ from . import __version__
 from .cards import valid
 from .config import DEFAULT_FORMATS, bundled
 from .manifest import DesignRecord, Manifest, digest, file_digest, intact
+from .render import DIAGRAM_FORMATS
 
 DEFAULT_TIMEOUT = 120.0  # seconds per design; the shipped ones take about three
-DIAGRAM_FORMATS = ("svg", "png", "dot")
 PAGES = {"md": "README.md", "html": "index.html", "json": "design.json", "pdf": "handout.pdf"}
 COLLECTION = {"index.html": "html", "cheatsheet.html": "html", "cheatsheet.pdf": "pdf",
               "worksheet.pdf": "pdf", "casebook.pdf": "pdf"}
