@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 
 from .components import Component
-from .model import CaseStudy, slugify
-from .scale import SECONDS_PER_DAY, Estimate, Scale, human
+from .model import CaseStudy
+from .scale import SECONDS_PER_DAY, Estimate, Scale, figure_name, human
 
 DAYS_PER_YEAR = 365
 
@@ -46,7 +46,7 @@ def _fleet(host: str, members: list[Component], scale: Scale) -> Estimate:
                f"{scale.target_utilisation:.0%} utilisation)⌉")
     unit = ("GPU replica" if hardware == "GPU" else "replica") + "s" * (count != 1)
     return Estimate(f"{host}: replicas at peak", count, unit, formula,
-                    key=f"{_name(host)}.replicas")
+                    key=f"{figure_name(host)}.replicas")
 
 
 def jobs(c: Component) -> list[Estimate]:
@@ -81,6 +81,3 @@ def stores(c: Component) -> list[Estimate]:
                              key=f"{c.name}.growth"))
     return rows
 
-
-def _name(text: str) -> str:
-    return slugify(text).replace("-", "_")

@@ -75,7 +75,9 @@ class Component(Declared):
     @property
     def name(self) -> str:
         """Return how prose names the component's figures: {query_encoder.replicas}."""
-        return self.id.replace("-", "_")
+        from .scale import figure_name
+
+        return figure_name(self.label)
 
     @property
     def anchor(self) -> str:

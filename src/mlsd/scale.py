@@ -55,6 +55,11 @@ def _singular(noun: str) -> str:
     return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
 
+def figure_name(text: str) -> str:
+    """Return how prose names a figure of text: snake case ("Scoring hosts" -> scoring_hosts)."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
 @dataclass(frozen=True)
 class Estimate:
     """One derived figure with the formula that produced it."""
@@ -72,7 +77,7 @@ class Estimate:
     @property
     def figure(self) -> str:
         """Return the figure's name in prose: its key, or its name in snake case."""
-        return self.key or re.sub(r"[^a-z0-9]+", "_", self.name.lower()).strip("_")
+        return self.key or figure_name(self.name)
 
 
 @dataclass(kw_only=True)

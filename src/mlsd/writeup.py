@@ -9,7 +9,7 @@ from functools import partial
 
 from .framework import Stage
 from .model import CaseStudy, Section
-from .scale import Scale, human
+from .scale import Scale, figure_name, human
 from .sections import critical_path_ms, schema, step_ms
 
 
@@ -49,10 +49,6 @@ def pairs(title: str, mapping: dict[str, str]) -> list[Block]:
 
 def table(title: str, header: tuple[str, ...], rows: list[tuple]) -> list[Block]:
     return [Block("table", title, header=header, rows=rows)] if rows else []
-
-
-def estimate_rows(scale: Scale) -> list[tuple[str, str, str]]:
-    return [(e.name, e.text, e.formula) for e in scale.estimates()]
 
 
 def qualities(title: str, mapping: dict[str, str]) -> list[Block]:
@@ -167,25 +163,17 @@ def section_blocks(section: Section, case: CaseStudy | None = None) -> list[Bloc
                           else LAYOUTS[p.show](p.heading, getattr(section, name)))]
 
 
-def component_table(stage: Stage, case: CaseStudy) -> list[Block]:
-    """Return the stage's components, each with its figures and what they size."""
-    from .capacity import capacity
-
+def component_table(stage: Stage, case: CaseStudy, rows: list) -> list[Block]:
+    """Return the stage's components, each with its figures and what they size (rows: the
+    design's capacity)."""
     sized: dict[str, list[str]] = {}
-    for row in capacity(case):
+    for row in rows:
         owner = row.figure.split(".")[0]
         sized.setdefault(owner, []).append(f"{row.text} ({row.name.split(': ')[-1]})")
     rows = [(c.anchor, c.label, c.note or "", describe(c),
-             "; ".join(sized.get(c.name, []) + sized.get(_name(c.host), [])))
+             "; ".join(sized.get(c.name, []) + sized.get(figure_name(c.host), [])))
             for c in case.all_components() if c.stage == stage.id]
     return [Block("components", "Components", rows=rows)] if rows else []
-
-
-def _name(text: str) -> str:
-    """Return how a figure names a host or component: snake case."""
-    import re
-
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
 def describe(c) -> str:
@@ -208,9 +196,10 @@ def describe(c) -> str:
     return "; ".join(parts)
 
 
-def stage_view(stage: Stage, section: Section | None, case: CaseStudy | None = None) -> StageView:
+def stage_view(stage: Stage, section: Section | None, case: CaseStudy | None = None,
+               rows: list | None = None) -> StageView:
     """Return the blocks of one stage; a missing stage shows its prompts instead."""
-    components = component_table(stage, case) if case is not None else []
+    components = component_table(stage, case, rows or []) if case is not None else []
     if section is None:
         return StageView(stage, components + listing("Still to answer", list(stage.prompts)),
                          missing=True)
@@ -218,4 +207,7 @@ def stage_view(stage: Stage, section: Section | None, case: CaseStudy | None = N
 
 
 def stage_views(case: CaseStudy) -> list[StageView]:
-    return [stage_view(stage, section, case) for stage, section in case.sections()]
+    from .capacity import capacity
+
+    rows = capacity(case)  # sized once, shown in every stage's component table
+    return [stage_view(stage, section, case, rows) for stage, section in case.sections()]
