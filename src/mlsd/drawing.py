@@ -70,6 +70,7 @@ class Drawing:
     nodes: list[DrawnNode] = field(default_factory=list)
     edges: list[DrawnEdge] = field(default_factory=list)
     components: list = field(default_factory=list)  # the Components it drew
+    cluster_labels: list[str] = field(default_factory=list)
 
     def description(self) -> str:
         """Return the diagram in words, for screen readers and alt text."""
@@ -90,8 +91,6 @@ class Drawing:
         """Return every label drawn: nodes', edges' and clusters' (for TODO checks)."""
         return ([n.label for n in self.nodes] + [str(e.attrs.get("label", "")) for e in self.edges]
                 + self.cluster_labels)
-
-    cluster_labels: list[str] = field(default_factory=list)
 
 
 def wrap_label(label: str, width: int = LABEL_WIDTH) -> str:
