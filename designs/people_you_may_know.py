@@ -55,11 +55,11 @@ candidate_job = Component("Daily candidate generation", Spark, stage="data",
                           note="Up to 200 × 200 two-hop paths per member (40 k), at about "
                                "2 M path visits a second per core.")
 pair_features = Component("Pair features job", Spark, stage="data", items_per_day=175e9,
-                          per_second=500e3,
+                          per_second=50e3,
                           note="Daily rows for the 500 stored candidates of 350 M members: "
                                "mutual counts and Adamic-Adar come from the walks' path "
                                "counts, this job adds employer and school overlaps and writes "
-                               "the rows, at about 500 k pairs a second per core.")
+                               "the rows, at about 50 k pairs a second per core.")
 gnn = Component("GNN embeddings", NeuralNetwork, stage="model", hardware="GPU",
                 items_per_day=900e6, per_second=5e3,
                 note="Daily inference over every member with sampled neighbourhoods.")
