@@ -88,7 +88,7 @@ training_tables = Component(
          "calibration. Items are examples, per CPU.")
 fusion_training = Component(
     "Fusion training", NeuralNetwork, stage="model", hardware="GPU", items_per_day=6e9 / 7,
-    per_second=20e3,
+    per_second=700,  # forward and backward: about a third of the fusion scorer's 2,000 a second
     note="Weekly: trunk and heads over the six-month window (about 6 B examples of cached "
          "embeddings), shown as a daily average.")
 student_distillation = Component(

@@ -87,7 +87,7 @@ retriever_training = Component(
     note="Weekly: the two-tower retriever on about 7 B engaged pairs with unconnected posts "
          "from the past week, with in-batch negatives; shown as a daily average.")
 index_rebuild = Component(
-    "Weekly index rebuild", Spark, stage="model", items_per_day=1e9 / 7, per_second=1900,
+    "Weekly index rebuild", Spark, stage="model", items_per_day=1e9 / 7, per_second=2000,
     note="Re-encodes the week's billion public posts with the new post tower (2,000 a second "
          "per CPU) and rebuilds the PQ codes offline before the swap; shown as a daily "
          "average.")
